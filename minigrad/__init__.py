@@ -1,0 +1,32 @@
+"""minigrad: a small reverse-mode autograd engine on numpy, with PyTorch's names.
+
+    import minigrad as mg
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad                          # array([2., 4., 6.], dtype=float32)
+
+Reading order: tensor.py and autograd.py (the graph), function.py (how an op is defined),
+ops/ (every op), functional.py (the public op API), gradcheck.py (the proof).
+"""
+
+import numpy as np
+
+from . import functional
+from .autograd import enable_grad, is_grad_enabled, no_grad
+from .creation import cat, concatenate, manual_seed, ones, rand, randn, stack, zeros
+from .function import Function
+from .gradcheck import GradcheckError, gradcheck
+from .tensor import Tensor, tensor
+
+# dtypes, spelled as in PyTorch (mg.float32); they are numpy dtypes.
+float32 = np.float32
+float64 = np.float64
+int64 = np.int64
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "tensor", "zeros", "ones", "randn", "rand", "manual_seed", "concatenate", "cat",
+    "stack", "no_grad", "enable_grad", "is_grad_enabled", "Function", "gradcheck",
+    "GradcheckError", "functional",
+]

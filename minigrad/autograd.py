@@ -1,0 +1,147 @@
+"""Reverse-mode differentiation: grad mode, graph ordering, and the backward pass.
+
+The graph is implicit: each Tensor made by an op holds a `Node` (op, ctx, input Tensors).
+`backward` orders the tensors that lead to the root so that every tensor comes after all the
+tensors it was computed from (a topological order), then walks that order from the root
+back to the leaves, calling each op's backward once, with the sum of all the gradients that
+reached its output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """True when ops record the graph (the default); False inside `no_grad()`."""
+    return _grad_enabled
+
+
+class _GradMode(contextlib.ContextDecorator):
+    enabled: bool
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self._previous
+        return False
+
+
+class no_grad(_GradMode):
+    """Context manager and decorator: ops inside build no graph (as `torch.no_grad`).
+
+        with mg.no_grad():
+            y = model(x)        # y.requires_grad is False, nothing is saved for backward
+    """
+
+    enabled = False
+
+
+class enable_grad(_GradMode):
+    """Turn graph recording back on inside a `no_grad` block."""
+
+    enabled = True
+
+
+def topological_order(root):
+    """Tensors that require grad and lead to `root`, each after everything it was made from.
+
+    Iterative depth-first search with an explicit stack, so a chain of any length works
+    (a recursive walk would hit Python's recursion limit near 1,000 ops). The `visited` set
+    matters in graphs where a tensor is reached along two paths (a diamond, a skip
+    connection): without it the tensor would be listed, and its backward run, twice.
+    Inputs are visited in their order, so the result is deterministic.
+    """
+    order = []
+    visited = {id(root)}
+    stack = [(root, iter(_parents(root)))]
+    while stack:
+        tensor, parents = stack[-1]
+        for parent in parents:
+            if id(parent) not in visited:
+                visited.add(id(parent))
+                stack.append((parent, iter(_parents(parent))))
+                break
+        else:
+            stack.pop()
+            order.append(tensor)
+    return order
+
+
+def _parents(tensor):
+    node = tensor._node
+    if node is None:
+        return ()
+    return [t for t in node.inputs if t.requires_grad]
+
+
+def run_backward(root, grad, retain_graph=False):
+    """Propagate `grad` (dL/droot) to every leaf that requires grad, accumulating `.grad`."""
+    order = topological_order(root)
+    pending = {id(root): grad}
+    for tensor in reversed(order):
+        g = pending.pop(id(tensor), None)
+        if g is None:
+            continue
+        for hook in tensor._hooks:
+            replaced = hook(g)
+            if replaced is not None:
+                g = _checked_hook_result(replaced, g, tensor)
+        node = tensor._node
+        if node is None:
+            tensor._accumulate_grad(g)
+            continue
+        if tensor._retains_grad:
+            tensor._accumulate_grad(g)
+        if node.ctx.released:
+            raise RuntimeError(
+                f"backward: trying to backward through the graph a second time: the values "
+                f"{node.name} saved for backward were freed after the first backward. "
+                f"Pass retain_graph=True to the first .backward() to keep them."
+            )
+        with no_grad():
+            input_grads = node.function.backward(node.ctx, g)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if len(input_grads) != len(node.inputs):
+            raise RuntimeError(
+                f"{node.name}.backward returned {len(input_grads)} gradients for "
+                f"{len(node.inputs)} inputs"
+            )
+        for inp, ig in zip(node.inputs, input_grads):
+            if ig is None or not inp.requires_grad:
+                continue
+            ig = np.asarray(ig)
+            if ig.shape != inp.shape:
+                raise RuntimeError(
+                    f"{node.name}.backward returned a gradient of shape {ig.shape} for an "
+                    f"input of shape {inp.shape}"
+                )
+            if ig.dtype != inp.dtype:
+                ig = ig.astype(inp.dtype)
+            key = id(inp)
+            pending[key] = ig if key not in pending else pending[key] + ig
+        if not retain_graph:
+            node.ctx.release()
+            # Dropping the inputs lets intermediate tensors be freed; the released flag
+            # stays behind to catch a second backward.
+            node.inputs = ()
+
+
+def _checked_hook_result(new, old, tensor):
+    new = np.asarray(new)
+    if new.shape != old.shape:
+        raise RuntimeError(
+            f"register_hook: a hook returned a gradient of shape {new.shape} for a tensor of "
+            f"shape {tensor.shape}"
+        )
+    return new.astype(old.dtype, copy=False)

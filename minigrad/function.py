@@ -1,0 +1,128 @@
+"""How an op is defined: a `Function` with a forward and a backward side by side.
+
+Every differentiable op in minigrad, built-in or yours, is a subclass of `Function`::
+
+    class Softplus(Function):
+        '''y = log(1 + exp(x));  VJP: dL/dx = g * sigmoid(x).'''
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return np.logaddexp(0.0, x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved
+            return (grad / (1.0 + np.exp(-x)),)
+
+    y = Softplus.apply(x)          # x is a Tensor; y is a Tensor wired into the graph
+
+`forward` receives numpy arrays (the `.data` of each input) plus any keyword parameters, and
+returns one numpy array. `backward` receives the upstream gradient g = dL/dy (same shape as y)
+and returns one gradient per input, in input order, each with that input's shape, or None
+where an input needs none (`ctx.needs_input_grad[i]` says which do). Anything backward needs
+is stored on `ctx`, never recomputed from the Tensors: after backward the engine clears `ctx`
+so the memory is released.
+
+Defining the subclass registers it in `Function.registry`; the test suite uses the registry
+to insist that every differentiable op has a gradient-check case.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import autograd
+
+
+class Context:
+    """Scratch space shared by one call of an op's forward and its backward."""
+
+    def __init__(self, needs_input_grad):
+        self.needs_input_grad = needs_input_grad
+        self.saved = ()
+        self.released = False
+
+    def save_for_backward(self, *arrays):
+        self.saved = arrays
+
+    def release(self):
+        """Drop everything forward stored, so that saved arrays can be freed."""
+        needs = self.needs_input_grad
+        self.__dict__.clear()
+        self.needs_input_grad = needs
+        self.saved = ()
+        self.released = True
+
+
+class Node:
+    """The record a Tensor keeps of the op call that made it: the op, its ctx, its inputs."""
+
+    __slots__ = ("function", "ctx", "inputs")
+
+    def __init__(self, function, ctx, inputs):
+        self.function = function
+        self.ctx = ctx
+        self.inputs = inputs
+
+    @property
+    def name(self):
+        return self.function.__name__
+
+
+class Function:
+    """Base class of every differentiable op. See the module docstring for the recipe."""
+
+    #: name -> Function subclass, for every differentiable op defined so far.
+    registry: dict[str, type] = {}
+
+    def __init_subclass__(cls, register=True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if register:
+            if cls.__name__ in Function.registry and Function.registry[cls.__name__] is not cls:
+                raise TypeError(f"Function: an op named {cls.__name__!r} is already registered")
+            Function.registry[cls.__name__] = cls
+
+    @staticmethod
+    def forward(ctx, *arrays, **params):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run forward on the inputs' arrays and, when grad mode is on, record the graph node."""
+        from .tensor import Tensor
+
+        tensors = _as_tensors(inputs)
+        needs = tuple(t.requires_grad for t in tensors)
+        record = autograd.is_grad_enabled() and any(needs)
+        ctx = Context(needs)
+        out = cls.forward(ctx, *(t.data for t in tensors), **params)
+        result = Tensor._from_op(np.asarray(out), requires_grad=record)
+        if record:
+            result._node = Node(cls, ctx, tensors)
+        return result
+
+
+def _as_tensors(inputs):
+    """Wrap non-Tensor inputs as constants. Python numbers take the tensors' float dtype, so
+    `x * 2` stays float32 when x is float32."""
+    from .tensor import Tensor
+
+    float_dtype = None
+    for x in inputs:
+        if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
+            float_dtype = x.dtype
+            break
+    tensors = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            tensors.append(x)
+        elif isinstance(x, (bool, int, float)) and not isinstance(x, np.ndarray):
+            tensors.append(Tensor(np.asarray(x, dtype=float_dtype or np.float32)))
+        else:
+            tensors.append(Tensor(x))
+    return tensors

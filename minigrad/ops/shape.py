@@ -1,0 +1,158 @@
+"""Ops that move elements around without changing them: reshape, permute, indexing,
+concatenate, stack, pad. Each backward sends every gradient element back to where its
+forward element came from."""
+
+import numpy as np
+
+from ..function import Function
+
+
+class Reshape(Function):
+    """y = x viewed with a new shape.   VJP: dL/dx = g reshaped to x's shape."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        try:
+            y = x.reshape(shape)
+        except ValueError:
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
+                f"into shape {tuple(shape)}"
+            ) from None
+        ctx.shape = x.shape
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+class Permute(Function):
+    """y = x with its axes reordered by `dims`.   VJP: dL/dx = g permuted by the inverse order."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        dims = tuple(int(d) % max(x.ndim, 1) for d in dims)
+        if sorted(dims) != list(range(x.ndim)):
+            raise ValueError(
+                f"permute: dims {tuple(dims)} is not a reordering of the {x.ndim} axes of a "
+                f"tensor of shape {x.shape}"
+            )
+        ctx.inverse = tuple(np.argsort(dims))
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.transpose(ctx.inverse),)
+
+
+def normalize_index(index):
+    """Turn Tensors inside an index into arrays, so the index is plain numpy."""
+    from ..tensor import Tensor
+
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+class GetItem(Function):
+    """y = x[index] (basic slices and integer arrays).
+
+    VJP: dL/dx = zeros with g added at the indexed places. `np.add.at` adds unbuffered, so an
+    element picked twice (x[[0, 0]]) receives both gradients.
+    """
+
+    @staticmethod
+    def forward(ctx, x, index):
+        try:
+            y = x[index]
+        except IndexError as err:
+            raise IndexError(f"getitem: {err} (tensor of shape {x.shape})") from None
+        ctx.shape, ctx.index = x.shape, index
+        return np.array(y)  # a copy: an op's output never aliases its input
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(out, ctx.index, grad)
+        return (out,)
+
+
+class Concatenate(Function):
+    """y = the inputs joined along `axis`.   VJP: each input gets its own slice of g."""
+
+    @staticmethod
+    def forward(ctx, *arrays, axis=0):
+        if not arrays:
+            raise ValueError("concatenate: needs at least one tensor")
+        try:
+            y = np.concatenate(arrays, axis=axis)
+        except (ValueError, np.exceptions.AxisError) as err:
+            raise ValueError(
+                f"concatenate: cannot join shapes {[a.shape for a in arrays]} along axis "
+                f"{axis}: {err}"
+            ) from None
+        axis = axis % arrays[0].ndim
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.split(grad, ctx.bounds, axis=ctx.axis))
+
+
+class Stack(Function):
+    """y = the inputs stacked along a new axis.   VJP: input i gets g taken at position i."""
+
+    @staticmethod
+    def forward(ctx, *arrays, axis=0):
+        if not arrays:
+            raise ValueError("stack: needs at least one tensor")
+        shapes = {a.shape for a in arrays}
+        if len(shapes) > 1:
+            raise ValueError(
+                f"stack: all tensors must have the same shape, got {[a.shape for a in arrays]}"
+            )
+        y = np.stack(arrays, axis=axis)
+        ctx.axis = axis % y.ndim
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.moveaxis(grad, ctx.axis, 0))
+
+
+def normalize_pad_width(pad_width, ndim):
+    """numpy-style pad widths as ((before, after), ...) per axis, or a clear error."""
+    try:
+        pairs = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (ndim, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor of {ndim} dims; give an int, "
+            f"a (before, after) pair, or one pair per axis"
+        ) from None
+    if (pairs < 0).any():
+        raise ValueError(f"pad: pad_width must be non-negative, got {pad_width!r}")
+    return tuple((int(b), int(a)) for b, a in pairs)
+
+
+class Pad(Function):
+    """y = x surrounded by a constant (numpy-style `pad_width`: ((before, after), ...)).
+
+    VJP: dL/dx = g with the padding cut away.
+    """
+
+    @staticmethod
+    def forward(ctx, x, pad_width, value=0.0):
+        pairs = normalize_pad_width(pad_width, x.ndim)
+        ctx.crop = tuple(slice(b, b + n) for (b, _), n in zip(pairs, x.shape))
+        return np.pad(x, pairs, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad[ctx.crop].copy(),)
