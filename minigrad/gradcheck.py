@@ -54,7 +54,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
     if not out.requires_grad:
         raise GradcheckError("gradcheck: the output does not require grad: fn cut the graph")
     _check_unmutated(inputs, before, "forward")
-    upstream = rng.standard_normal(out.shape)
+    # A one-element output needs no random weighting; v = 1 keeps the reported values plain.
+    upstream = np.ones(out.shape) if out.data.size == 1 else rng.standard_normal(out.shape)
+    what = "" if out.data.size == 1 else " (of sum(v * output), v a random upstream gradient)"
     upstream_copy = upstream.copy()
     out.backward(upstream)
     _check_unmutated(inputs, before, "backward")
@@ -78,8 +80,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
             numeric = (plus - minus) / (2 * eps)
             if not abs(analytic[index] - numeric) <= atol + rtol * abs(numeric):
                 raise GradcheckError(
-                    f"gradcheck: gradient mismatch for input {i} (shape {x.shape}) at element "
-                    f"{index}: analytic {analytic[index]:.8g}, numeric {numeric:.8g} "
+                    f"gradcheck: gradient mismatch{what} for input {i} (shape {x.shape}) at "
+                    f"element {index}: analytic {analytic[index]:.8g}, numeric {numeric:.8g} "
                     f"(difference {analytic[index] - numeric:.3g}, allowed "
                     f"{atol + rtol * abs(numeric):.3g})"
                 )

@@ -129,6 +129,8 @@ class Stack(Function):
 
 def normalize_pad_width(pad_width, ndim):
     """numpy-style pad widths as ((before, after), ...) per axis, or a clear error."""
+    if ndim == 0:
+        return ()
     try:
         pairs = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (ndim, 2))
     except ValueError:
@@ -151,6 +153,8 @@ class Pad(Function):
     def forward(ctx, x, pad_width, value=0.0):
         pairs = normalize_pad_width(pad_width, x.ndim)
         ctx.crop = tuple(slice(b, b + n) for (b, _), n in zip(pairs, x.shape))
+        if not pairs:  # a 0-d tensor has no axes to pad
+            return x.copy()
         return np.pad(x, pairs, mode="constant", constant_values=value)
 
     @staticmethod
