@@ -6,7 +6,13 @@ composition of ops whose gradient then follows from theirs.
 
 import numpy as np
 
+from .conv_cost import conv_cost  # noqa: F401
 from .ops import activation, loss, shape
+from .ops.conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d,  # noqa: F401
+                       pointwise_conv2d, spatial_separable_conv2d)
+from .ops.normalization import batch_norm  # noqa: F401
+from .ops.pooling import avg_pool2d, global_avg_pool2d, max_pool2d  # noqa: F401
+from .ops.residual import shortcut_projection, skip_add, zero_pad_shortcut  # noqa: F401
 from .tensor import Tensor
 
 

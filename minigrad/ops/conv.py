@@ -1,0 +1,537 @@
+"""Convolutions over NCHW feature maps: the standard one (with groups), depthwise, pointwise,
+and the two factorized compositions built from them (spatial separable, depthwise separable).
+
+Conventions, as PyTorch: x (N, C_in, H, W); weight (C_out, C_in / groups, kH, kW); the op is a
+cross-correlation (the kernel is not flipped); zero padding;
+
+    H_out = floor((H + pad_top + pad_bottom - dilation_h * (kH - 1) - 1) / stride_h) + 1.
+
+Three ops carry their own forward and backward:
+    Conv2d           im2col, then one matrix product per group (ops/im2col.py explains it)
+    DepthwiseConv2d  one k x k filter per channel, no channel sum: banded matrix products
+    PointwiseConv2d  a 1x1 kernel: one matrix product across channels at every pixel
+The separable convolutions are compositions of these, so their gradients follow.
+"""
+
+import numpy as np
+
+from ..function import Function
+from .im2col import (add_patches, add_row_windows, band_gradient, band_matrices,
+                     conv_output_size, crop_to_nchw, pad_channel_major, patches, row_windows,
+                     wide_layout)
+
+
+# ----- argument checking ------------------------------------------------------------------
+
+def _shape(x):
+    from ..tensor import Tensor
+
+    return tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+
+
+def _dtype(x):
+    from ..tensor import Tensor
+
+    return np.asarray(x.data if isinstance(x, Tensor) else x).dtype
+
+
+def _pair(op, name, value, minimum):
+    """An int or a pair of ints -> (h, w), each >= minimum."""
+    def is_int(v):
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    if is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(map(is_int, value)):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints (h, w), got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return pair
+
+
+def _padding(op, padding, kernel, stride, dilation):
+    """int, pair, 'valid' or 'same' -> ((top, bottom), (left, right))."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+            # As PyTorch: an odd total puts the extra row/column at the bottom/right.
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"{op}: padding must be an int, a pair, 'valid' or 'same', "
+                         f"got {padding!r}")
+    ph, pw = _pair(op, "padding", padding, 0)
+    return (ph, ph), (pw, pw)
+
+
+def _check_input(op, x, name="x"):
+    shape = _shape(x)
+    if len(shape) != 4:
+        raise ValueError(f"{op}: {name} must be 4-D (N, C, H, W), got shape {shape}")
+    if not np.issubdtype(_dtype(x), np.floating):
+        raise TypeError(f"{op}: {name} must be a floating-point tensor, got dtype {_dtype(x)}")
+    return shape
+
+
+def _check_weight(op, weight, name, layout):
+    shape = _shape(weight)
+    if len(shape) != 4 or min(shape) < 1:
+        raise ValueError(f"{op}: {name} must be 4-D {layout} with every size >= 1, "
+                         f"got shape {shape}")
+    return shape
+
+
+def _check_bias(op, bias, channels, name="bias"):
+    if bias is not None and _shape(bias) != (channels,):
+        raise ValueError(f"{op}: {name} must have shape ({channels},), one per output channel, "
+                         f"got {_shape(bias)}")
+
+
+def _check_output_size(op, x_shape, kernel, stride, padding, dilation):
+    out_hw = conv_output_size(x_shape[2:], kernel, stride, padding, dilation)
+    if min(out_hw) < 1:
+        extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+        padded = tuple(n + a + b for n, (a, b) in zip(x_shape[2:], padding))
+        raise ValueError(f"{op}: the kernel (extent {extent} with dilation {dilation}) is larger "
+                         f"than the padded input {padded} (H, W = {x_shape[2:]} plus padding "
+                         f"{padding}); the output would be {out_hw}")
+    return out_hw
+
+
+def _geometry(op, x_shape, kernel, stride, padding, dilation):
+    """Validated (stride, padding, dilation): pairs, and padding as ((top, bottom), (l, r))."""
+    stride = _pair(op, "stride", stride, 1)
+    dilation = _pair(op, "dilation", dilation, 1)
+    padding = _padding(op, padding, kernel, stride, dilation)
+    _check_output_size(op, x_shape, kernel, stride, padding, dilation)
+    return stride, padding, dilation
+
+
+def _conv_args(op, x_shape, w_shape, bias, stride, padding, dilation, groups,
+               weight_name="weight", bias_name="bias"):
+    """Check a conv2d call's channels, groups, geometry and bias; return the normalized
+    (stride, padding, dilation, groups)."""
+    if not (isinstance(groups, (int, np.integer)) and not isinstance(groups, bool)):
+        raise TypeError(f"{op}: groups must be an int, got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"{op}: groups must be >= 1, got {groups}")
+    c_in, c_out = x_shape[1], w_shape[0]
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"{op}: groups={groups} must divide both the input channels (C_in="
+                         f"{c_in}) and the output channels of {weight_name} (C_out={c_out})")
+    if w_shape[1] * groups != c_in:
+        raise ValueError(f"{op}: the input has {c_in} channels but {weight_name} {w_shape} "
+                         f"expects {weight_name}.shape[1] * groups = {w_shape[1]} * {groups} = "
+                         f"{w_shape[1] * groups}")
+    stride, padding, dilation = _geometry(op, x_shape, w_shape[2:], stride, padding, dilation)
+    _check_bias(op, bias, c_out, bias_name)
+    return stride, padding, dilation, int(groups)
+
+
+def _with_bias(y, bias):
+    """y (C, N, H, W) channel-major -> a C-contiguous (N, C, H, W) copy, plus the bias."""
+    out = np.empty((y.shape[1], y.shape[0]) + y.shape[2:], dtype=y.dtype)
+    nchw = y.transpose(1, 0, 2, 3)
+    if bias is None:
+        np.copyto(out, nchw)
+    else:
+        np.add(nchw, bias.reshape(-1, 1, 1).astype(y.dtype, copy=False), out=out)
+    return out
+
+
+# ----- the standard convolution -----------------------------------------------------------
+
+class Conv2d(Function):
+    """y[n, o, i, j] = b[o] + sum_(c, di, dj) w[o, c, di, dj] x_pad[n, g Cg + c, i sh + di dh,
+    j sw + dj dw], where g = o // (C_out / groups) is o's group and Cg = C_in / groups.
+
+    As matrices, per group: cols = im2col(x_pad) (kH kW Cg, N H_out W_out), W = w with rows
+    (o) and columns (di, dj, c) (C_out/groups, kH kW Cg), and Y = W @ cols.
+    VJP:  dL/dW = G @ cols^T      (each weight meets the input patches it multiplied)
+          dL/dx = col2im(W^T @ G)  (each patch entry goes back to the pixel it was read from)
+          dL/db = sum of g over n, i, j
+    With stride 1, dL/dx is itself a convolution: g padded by d (k - 1) - pad on each side,
+    correlated with the kernel flipped in space and with its in/out channels swapped. That
+    is computed with the same im2col and matrix product as the forward.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None, *, stride, padding, dilation, groups):
+        kernel = weight.shape[2:]
+        out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
+        y, cols = _correlate(x, _weight_rows(weight, groups), kernel, stride, padding,
+                             dilation, out_hw)
+        ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw
+        ctx.cols = cols if ctx.needs_input_grad[1] else None
+        ctx.weight = weight if ctx.needs_input_grad[0] else None
+        ctx.groups = groups
+        return _with_bias(y, bias)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_shape, kernel, stride, padding, dilation, out_hw = ctx.geometry
+        n, c_out = grad.shape[:2]
+        groups = ctx.groups
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            weight = ctx.weight
+            if stride == (1, 1):
+                # Swap in/out channels (per group) and flip the kernel in space.
+                flipped = weight[:, :, ::-1, ::-1].reshape(groups, c_out // groups, -1,
+                                                          *kernel).swapaxes(1, 2)
+                flipped = flipped.reshape(-1, c_out // groups, *kernel)
+                back_padding = tuple((d * (k - 1) - a, d * (k - 1) - b)
+                                     for k, d, (a, b) in zip(kernel, dilation, padding))
+                y, _ = _correlate(grad, _weight_rows(flipped, groups), kernel, (1, 1),
+                                  back_padding, dilation, x_shape[2:])
+                grad_x = _with_bias(y, None)
+            else:
+                g = _channel_major(grad, groups, grad.shape[3])
+                grad_cols = np.matmul(_weight_rows(weight, groups).transpose(0, 2, 1), g)
+                padded_shape = (x_shape[1], n) + tuple(
+                    size + a + b for size, (a, b) in zip(x_shape[2:], padding))
+                grad_padded = add_patches(grad_cols, padded_shape, kernel, stride, dilation,
+                                          out_hw)
+                grad_x = crop_to_nchw(grad_padded, padding, x_shape[2:])
+        if ctx.needs_input_grad[1]:
+            cols = ctx.cols
+            # g in the layout of Y, zero in the wide layout's dropped columns.
+            width = cols.shape[2] // (n * out_hw[0])
+            g = _channel_major(grad, groups, width)
+            grad_rows = np.matmul(g, cols.transpose(0, 2, 1))
+            c_group = x_shape[1] // groups
+            grad_w = grad_rows.reshape(c_out, *kernel, c_group).transpose(0, 3, 1, 2)
+        if len(ctx.needs_input_grad) == 2:
+            return grad_x, grad_w
+        grad_b = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b
+
+
+def _weight_rows(weight, groups):
+    """(C_out, Cg, kH, kW) -> per group (C_out/groups, kH kW Cg), columns in cols' row order."""
+    c_out, c_group, kh, kw = weight.shape
+    return weight.transpose(0, 2, 3, 1).reshape(groups, c_out // groups, kh * kw * c_group)
+
+
+def _correlate(x, w_rows, kernel, stride, padding, dilation, out_hw):
+    """The convolution as im2col then one matrix product per group.
+
+    Returns y as a (C_out, N, H_out, W_out) channel-major view, and the im2col matrix.
+    """
+    wide = wide_layout(stride)
+    padded = pad_channel_major(x, padding, extra_rows=1 if wide else 0)
+    cols = patches(padded, kernel, stride, dilation, out_hw, w_rows.shape[0])
+    y = np.matmul(w_rows, cols)  # (groups, C_out/groups, N H_out width)
+    width = padded.shape[3] if wide else out_hw[1]
+    c_out = w_rows.shape[0] * w_rows.shape[1]
+    y = y.reshape(c_out, x.shape[0], out_hw[0], width)[:, :, :, :out_hw[1]]
+    return y, cols
+
+
+def _channel_major(grad, groups, width):
+    """g (N, C, H, W) -> (groups, C/groups, N H width), zero-padded on the right to `width`."""
+    n, c, h, w = grad.shape
+    g = np.zeros((c, n, h, width), dtype=grad.dtype)
+    g[..., :w] = grad.transpose(1, 0, 2, 3)
+    return g.reshape(groups, c // groups, -1)
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation) over NCHW input, as `torch.nn.functional.conv2d`.
+
+    Args:
+        x: Tensor (N, C_in, H, W), floating point.
+        weight: Tensor (C_out, C_in / groups, kH, kW).
+        bias: Tensor (C_out,) or None.
+        stride, dilation: an int or a pair (h, w), each >= 1.
+        padding: zeros added on each side, an int or a pair; or 'valid' (none), or 'same'
+            (output as large as the input; stride 1 only; an odd total pads one more row and
+            column at the bottom and right, as PyTorch).
+        groups: split input and output channels into this many independent groups; output
+            channel o sees only the input channels of its group.
+
+    Returns:
+        Tensor (N, C_out, H_out, W_out),
+        H_out = (H + 2 pad - dilation (kH - 1) - 1) // stride + 1.
+
+    Formula, VJP and how it is computed: see `Conv2d`.
+    """
+    op = "conv2d"
+    x_shape = _check_input(op, x)
+    w_shape = _check_weight(op, weight, "weight", "(C_out, C_in/groups, kH, kW)")
+    stride, padding, dilation, groups = _conv_args(op, x_shape, w_shape, bias, stride, padding,
+                                                   dilation, groups)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return Conv2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
+                        groups=groups)
+
+
+# ----- depthwise: one filter per channel ---------------------------------------------------
+
+class DepthwiseConv2d(Function):
+    """y[n, c m + k, i, j] = b[c m + k] + sum_(di, dj) w[c m + k, 0, di, dj]
+                                           x_pad[n, c, i sh + di dh, j sw + dj dw]
+
+    Each of the C input channels is filtered by its own m filters (channel multiplier m); no
+    channel is mixed with another. Same result as Conv2d with groups = C.
+
+    How: the padded images of channel c are stacked row under row, and every window of kH
+    rows (one per output row) becomes a row of X_c (`im2col.row_windows`). The filters become
+    one banded matrix B_c (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched
+    matrix product over the channels instead of kH kW elementwise passes.
+    VJP:  dL/dX_c = G_c @ B_c^T, its window rows added back into place
+          dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw
+          dL/db = sum of g over n, i, j
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None, *, stride, padding, dilation):
+        n, c, h, w = x.shape
+        kernel = weight.shape[2:]
+        (sh, sw), (dh, dw), ((top, bottom), (left, right)) = stride, dilation, padding
+        oh, ow = conv_output_size((h, w), kernel, stride, padding, dilation)
+        # Each image gets `rows` rows, a multiple of sh, so that output row i of image n reads
+        # from stacked row (n rows + i sh) on: windows sh rows apart across the whole batch.
+        # The windows that straddle two images are computed and thrown away; the last ones
+        # reach (kH - 1) dh rows past the last image.
+        rows = -(-(h + top + bottom) // sh) * sh
+        w_pad = w + left + right
+        stacked = np.zeros((c, n * rows + (kernel[0] - 1) * dh, w_pad), dtype=x.dtype)
+        images = stacked[:, :n * rows].reshape(c, n, rows, w_pad)
+        images[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)
+        windows = row_windows(stacked, kernel[0], dh, sh, n * rows // sh)
+        bands = band_matrices(weight, c, sw, dw, w_pad, ow)
+        y = np.matmul(windows, bands)  # (C, N rows / sh, m W_out)
+        ctx.geometry = x.shape, padding, stride, dilation, kernel, rows, (oh, ow)
+        ctx.windows = windows if ctx.needs_input_grad[1] else None
+        ctx.bands = bands if ctx.needs_input_grad[0] else None
+        m = weight.shape[0] // c
+        # (C, N, rows/sh, m, W_out) -> keep the real output rows -> (N, C, m, H_out, W_out)
+        y = y.reshape(c, n, rows // sh, m, ow)[:, :, :oh].transpose(1, 0, 3, 2, 4)
+        out = np.empty((n, c, m, oh, ow), dtype=y.dtype)
+        if bias is None:
+            np.copyto(out, y)
+        else:
+            np.add(y, bias.reshape(c, m, 1, 1).astype(y.dtype, copy=False), out=out)
+        return out.reshape(n, c * m, oh, ow)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (n, c, h, w), padding, (sh, sw), (dh, dw), kernel, rows, (oh, ow) = ctx.geometry
+        m = grad.shape[1] // c
+        # g in the layout of Y (C, N rows/sh, m W_out); the thrown-away windows get 0.
+        g = np.zeros((c, n, rows // sh, m, ow), dtype=grad.dtype)
+        g[:, :, :oh] = grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4)
+        g = g.reshape(c, n * rows // sh, m * ow)
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_windows = np.matmul(g, ctx.bands.transpose(0, 2, 1))
+            grad_stacked = add_row_windows(grad_windows, n * rows + (kernel[0] - 1) * dh,
+                                           kernel[0], dh, sh)
+            grad_images = grad_stacked[:, :n * rows].reshape(c, n, rows, -1)
+            grad_x = crop_to_nchw(grad_images, padding, (h, w))
+        if ctx.needs_input_grad[1]:
+            grad_bands = np.matmul(ctx.windows.transpose(0, 2, 1), g)
+            grad_w = band_gradient(grad_bands, kernel, sw, dw, ow)
+        if len(ctx.needs_input_grad) == 2:
+            return grad_x, grad_w
+        grad_b = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b
+
+
+def _depthwise_args(op, x_shape, weight, bias, stride, padding, dilation,
+                    weight_name="weight", bias_name="bias"):
+    w_shape = _check_weight(op, weight, weight_name, "(C * m, 1, kH, kW)")
+    c = x_shape[1]
+    if w_shape[1] != 1 or w_shape[0] % c:
+        raise ValueError(f"{op}: {weight_name} must be (C * m, 1, kH, kW) for the input's "
+                         f"C = {c} channels (m filters per channel), got shape {w_shape}")
+    geometry = _geometry(op, x_shape, w_shape[2:], stride, padding, dilation)
+    _check_bias(op, bias, w_shape[0], bias_name)
+    return geometry
+
+
+def depthwise_conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """Depthwise convolution: each input channel filtered on its own, no channel mixing.
+
+    Args:
+        x: Tensor (N, C, H, W).
+        weight: Tensor (C * m, 1, kH, kW): m filters per input channel (channel multiplier);
+            output channel c * m + k is input channel c filtered by weight[c * m + k, 0].
+        bias: Tensor (C * m,) or None.
+        stride, padding, dilation: as `conv2d` (padding also 'valid' or 'same').
+
+    Returns:
+        Tensor (N, C * m, H_out, W_out); equal to conv2d(x, weight, bias, ..., groups=C).
+        C * m * kH * kW weights, and kH * kW multiply-adds per output element (a standard
+        convolution spends C_in * kH * kW).
+
+    Formula, VJP and how it is computed: see `DepthwiseConv2d`.
+    """
+    op = "depthwise_conv2d"
+    x_shape = _check_input(op, x)
+    stride, padding, dilation = _depthwise_args(op, x_shape, weight, bias, stride, padding,
+                                                dilation)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return DepthwiseConv2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation)
+
+
+# ----- pointwise: a 1x1 kernel ------------------------------------------------------------
+
+class PointwiseConv2d(Function):
+    """y[n, o, i, j] = b[o] + sum_c w[o, c] x[n, c, i, j]: one linear map across channels,
+    the same at every pixel. Per image, Y_n = W @ X_n with X_n the (C_in, H W) view of x[n].
+
+    VJP:  dL/dX_n = W^T @ G_n;   dL/dW = sum_n G_n @ X_n^T;   dL/db = sum of g over n, i, j.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        n, c_in, h, w = x.shape
+        matrix = weight.reshape(weight.shape[0], c_in)
+        y = np.matmul(matrix, x.reshape(n, c_in, h * w))  # (N, C_out, H W), already NCHW
+        if bias is not None:
+            y += bias.reshape(-1, 1).astype(y.dtype, copy=False)
+        ctx.x = x if ctx.needs_input_grad[1] else None
+        ctx.matrix = matrix if ctx.needs_input_grad[0] else None
+        ctx.weight_shape = weight.shape
+        return y.reshape(n, -1, h, w)
+
+    @staticmethod
+    def backward(ctx, grad):
+        n, c_out, h, w = grad.shape
+        g = grad.reshape(n, c_out, h * w)
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            grad_x = np.matmul(ctx.matrix.T, g).reshape(n, -1, h, w)
+        if ctx.needs_input_grad[1]:
+            x = ctx.x.reshape(n, -1, h * w)
+            # One product per image, then the sum over images (faster here than tensordot,
+            # which would first copy g and x into (channel, image * pixel) layouts).
+            grad_w = np.matmul(g, x.transpose(0, 2, 1)).sum(axis=0).reshape(ctx.weight_shape)
+        if len(ctx.needs_input_grad) == 2:
+            return grad_x, grad_w
+        grad_b = g.sum(axis=(0, 2)) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_w, grad_b
+
+
+def _pointwise_args(op, x_shape, weight, bias, weight_name="weight", bias_name="bias"):
+    w_shape = _check_weight(op, weight, weight_name, "(C_out, C_in, 1, 1)")
+    if w_shape[2:] != (1, 1) or w_shape[1] != x_shape[1]:
+        raise ValueError(f"{op}: {weight_name} must be (C_out, C_in, 1, 1) with C_in = "
+                         f"{x_shape[1]} (the input's channels), got shape {w_shape}")
+    _check_bias(op, bias, w_shape[0], bias_name)
+
+
+def pointwise_conv2d(x, weight, bias=None):
+    """1x1 convolution: mixes channels at every pixel, no spatial extent.
+
+    Args:
+        x: Tensor (N, C_in, H, W).
+        weight: Tensor (C_out, C_in, 1, 1).
+        bias: Tensor (C_out,) or None.
+
+    Returns:
+        Tensor (N, C_out, H, W); equal to conv2d(x, weight, bias). C_out * C_in weights and
+        C_out * C_in multiply-adds per pixel.
+
+    Formula and VJP: see `PointwiseConv2d`.
+    """
+    op = "pointwise_conv2d"
+    _pointwise_args(op, _check_input(op, x), weight, bias)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return PointwiseConv2d.apply(*inputs)
+
+
+# ----- the factorized convolutions: compositions ------------------------------------------
+
+def spatial_separable_conv2d(x, weight_row, weight_col, bias=None, stride=1, padding=0,
+                             groups=1):
+    """A kH x kW convolution factorized into a 1 x kW (row) convolution then a kH x 1 (column)
+    convolution.
+
+    Channels: the row step maps C_in -> C_mid channels, the column step C_mid -> C_out, each
+    with `groups` (as conv2d). The row step takes the width parts of stride and padding
+    (stride (1, sW), padding (0, pW)), the column step the height parts (stride (sH, 1),
+    padding (pH, 0)); the bias is added after the column step. The output has the shape of a
+    kH x kW conv2d with this stride and padding.
+
+    With one channel (or groups = C, C_mid = C_out = C) it equals conv2d with the rank-1
+    kernel outer(col, row): a Sobel filter [[1, 0, -1], [2, 0, -2], [1, 0, -1]] is the column
+    [1, 2, 1] times the row [1, 0, -1]. It costs kH + kW weights and multiply-adds per output
+    instead of kH * kW, but can only express such rank-1 kernels.
+
+    Args:
+        x: Tensor (N, C_in, H, W).
+        weight_row: Tensor (C_mid, C_in / groups, 1, kW).
+        weight_col: Tensor (C_out, C_mid / groups, kH, 1).
+        bias: Tensor (C_out,) or None.
+        stride, padding: of the combined kernel, an int or a pair (h, w); padding also 'valid',
+            or 'same' (stride 1).
+        groups: as conv2d, for both steps.
+
+    Returns:
+        Tensor (N, C_out, H_out, W_out).
+    """
+    op = "spatial_separable_conv2d"
+    x_shape = _check_input(op, x)
+    row_shape = _check_weight(op, weight_row, "weight_row", "(C_mid, C_in/groups, 1, kW)")
+    col_shape = _check_weight(op, weight_col, "weight_col", "(C_out, C_mid/groups, kH, 1)")
+    if row_shape[2] != 1:
+        raise ValueError(f"{op}: weight_row must be (C_mid, C_in/groups, 1, kW), got {row_shape}")
+    if col_shape[3] != 1:
+        raise ValueError(f"{op}: weight_col must be (C_out, C_mid/groups, kH, 1), got {col_shape}")
+    # The combined geometry first, so that errors quote the caller's stride and padding.
+    stride, pad, _ = _geometry(op, x_shape, (col_shape[2], row_shape[3]), stride, padding, 1)
+    (sh, sw), ((top, _), (left, _)) = stride, pad
+    # 'same' is passed on as 'same': with an even kernel its two sides differ.
+    row_padding, col_padding = (padding, padding) if isinstance(padding, str) else (
+        (0, left), (top, 0))
+    row_args = _conv_args(op, x_shape, row_shape, None, (1, sw), row_padding, 1, groups,
+                          "weight_row")
+    middle_shape = (x_shape[0], row_shape[0], x_shape[2],
+                    conv_output_size(x_shape[2:], row_shape[2:], *row_args[:3])[1])
+    col_args = _conv_args(op, middle_shape, col_shape, bias, (sh, 1), col_padding, 1, groups,
+                          "weight_col")
+    names = ("stride", "padding", "dilation", "groups")
+    middle = Conv2d.apply(x, weight_row, **dict(zip(names, row_args)))
+    inputs = (middle, weight_col) if bias is None else (middle, weight_col, bias)
+    return Conv2d.apply(*inputs, **dict(zip(names, col_args)))
+
+
+def depthwise_separable_conv2d(x, depthwise_weight, pointwise_weight, depthwise_bias=None,
+                               pointwise_bias=None, stride=1, padding=0, dilation=1):
+    """Depthwise k x k convolution (spatial filtering per channel), then a pointwise 1x1
+    convolution (channel mixing): MobileNet's building block.
+
+    Args:
+        x: Tensor (N, C_in, H, W).
+        depthwise_weight: Tensor (C_in * m, 1, kH, kW) (usually m = 1).
+        pointwise_weight: Tensor (C_out, C_in * m, 1, 1).
+        depthwise_bias: Tensor (C_in * m,) or None; pointwise_bias: Tensor (C_out,) or None.
+        stride, padding, dilation: of the depthwise step, as `conv2d`.
+
+    Returns:
+        Tensor (N, C_out, H_out, W_out), the shape a kH x kW conv2d would give.
+        C_in kH kW + C_in C_out weights instead of C_out C_in kH kW: for 3x3 and 32 -> 64
+        channels, 288 + 2,048 = 2,336 instead of 18,432 (see minigrad.conv_cost).
+    """
+    op = "depthwise_separable_conv2d"
+    x_shape = _check_input(op, x)
+    stride, padding, dilation = _depthwise_args(op, x_shape, depthwise_weight, depthwise_bias,
+                                                stride, padding, dilation, "depthwise_weight",
+                                                "depthwise_bias")
+    middle_shape = (x_shape[0], _shape(depthwise_weight)[0]) + conv_output_size(
+        x_shape[2:], _shape(depthwise_weight)[2:], stride, padding, dilation)
+    _pointwise_args(op, middle_shape, pointwise_weight, pointwise_bias, "pointwise_weight",
+                    "pointwise_bias")
+    inputs = ((x, depthwise_weight) if depthwise_bias is None
+              else (x, depthwise_weight, depthwise_bias))
+    middle = DepthwiseConv2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation)
+    inputs = ((middle, pointwise_weight) if pointwise_bias is None
+              else (middle, pointwise_weight, pointwise_bias))
+    return PointwiseConv2d.apply(*inputs)
