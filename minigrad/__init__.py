@@ -17,6 +17,9 @@ from .creation import cat, concatenate, manual_seed, ones, rand, randn, stack, z
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck
 from .tensor import Tensor, tensor
+from . import nn, optim
+from . import data
+from .serialization import load, save
 
 # dtypes, spelled as in PyTorch (mg.float32); they are numpy dtypes.
 float32 = np.float32
@@ -28,5 +31,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "zeros", "ones", "randn", "rand", "manual_seed", "concatenate", "cat",
     "stack", "no_grad", "enable_grad", "is_grad_enabled", "Function", "gradcheck",
-    "GradcheckError", "functional",
+    "GradcheckError", "functional", "nn", "optim", "data", "save", "load",
 ]

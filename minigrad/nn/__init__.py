@@ -1,0 +1,25 @@
+"""Layers and models, as `torch.nn`: a `Module` holds `Parameter`s and child modules, and
+calling it runs its `forward`.
+
+Read module.py first (Module, Parameter), then container.py, linear.py, activation.py,
+conv.py, pooling.py, normalization.py, residual.py; init.py has the weight initializers.
+"""
+
+from . import init
+from .activation import ReLU, Sigmoid, Tanh
+from .container import Flatten, Identity, Sequential
+from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
+                   SpatialSeparableConv2d)
+from .linear import Linear
+from .module import Module, Parameter, RemovableHandle
+from .normalization import BatchNorm1d, BatchNorm2d
+from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
+from .residual import ProjectionShortcut, ResidualBlock, ZeroPadShortcut
+
+__all__ = [
+    "Module", "Parameter", "RemovableHandle", "Sequential", "Identity", "Flatten", "Linear",
+    "Conv2d", "DepthwiseConv2d", "PointwiseConv2d", "SpatialSeparableConv2d",
+    "DepthwiseSeparableConv2d", "BatchNorm1d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid",
+    "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
+    "ProjectionShortcut", "init",
+]

@@ -1,0 +1,66 @@
+"""Modules that arrange other modules: Sequential, and the do-nothing Identity and Flatten."""
+
+from .module import Module
+
+
+class Sequential(Module):
+    """Run modules one after another: `Sequential(a, b, c)(x)` is `c(b(a(x)))`.
+
+    The children are named "0", "1", ..., so parameters are called "0.weight", "1.bias", ...
+    Indexing gives a child (`seq[0]`) or, with a slice, a new Sequential of the same children.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module):
+        """Add `module` at the end. Returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: expected a Module, got {type(module).__name__}")
+        setattr(self, str(len(self._modules)), module)
+        return self
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*modules[index])
+        try:
+            return modules[index]
+        except IndexError:
+            raise IndexError(f"Sequential: index {index} is out of range for "
+                             f"{len(modules)} modules") from None
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class Identity(Module):
+    """y = x. A placeholder, e.g. the identity shortcut of a residual block."""
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Merge axes start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) by default."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x):
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -1,0 +1,263 @@
+"""Convolution layers: the standard Conv2d and the factorized convolutions that trade
+expressiveness for fewer parameters and multiplies. Each holds its weights and calls one
+function of minigrad.functional (the op and its gradient live in minigrad/ops/conv.py).
+
+Parameter counts for C_in -> C_out channels and a k x k kernel (biases aside):
+    Conv2d                     C_out * C_in * k * k
+    DepthwiseConv2d (C -> C*m) C * m * k * k        spatial filtering, one filter per channel
+    PointwiseConv2d            C_out * C_in         channel mixing, no spatial extent (1x1)
+    DepthwiseSeparableConv2d   C_in * k * k + C_in * C_out
+    SpatialSeparableConv2d     C_mid * C_in * k + C_out * C_mid * k   (a 1 x k then a k x 1)
+e.g. 3x3, 32 -> 64 channels: Conv2d 18,432; depthwise separable 288 + 2,048 = 2,336.
+
+Initialization, every layer here (PyTorch's Conv2d default): each weight from
+kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with that weight's
+fan_in = (its C_in / groups) * kH * kW; each bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+with the fan_in of the weight it follows.
+"""
+
+import numpy as np
+
+from .. import functional as F
+from .linear import _check_positive, reset_weight_and_bias
+from .module import Module, Parameter
+
+
+def _pair(layer, name, value, minimum):
+    """An int or a pair of ints -> (h, w), each >= minimum."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    is_int = [isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair]
+    if len(pair) != 2 or not all(is_int) or min(pair) < minimum:
+        raise ValueError(f"{layer}: {name} must be an int >= {minimum} or a pair of them, "
+                         f"got {value!r}")
+    return tuple(int(v) for v in pair)
+
+
+def _new_parameter(shape, dtype):
+    return Parameter(np.empty(shape, dtype=dtype))
+
+
+class _ConvBase(Module):
+    """Stores kernel_size, stride, padding, dilation as (h, w) pairs and prints them."""
+
+    def _set_geometry(self, kernel_size, stride, padding, dilation=1):
+        name = type(self).__name__
+        self.kernel_size = _pair(name, "kernel_size", kernel_size, 1)
+        self.stride = _pair(name, "stride", stride, 1)
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(f"{name}: padding must be an int, a pair, 'same' or 'valid', "
+                                 f"got {padding!r}")
+            self.padding = padding  # F works out the pads
+        else:
+            self.padding = _pair(name, "padding", padding, 0)
+        self.dilation = _pair(name, "dilation", dilation, 1)
+
+    def _geometry_repr(self):
+        text = f"kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        return text
+
+
+class Conv2d(_ConvBase):
+    """2-D convolution over NCHW input, as `torch.nn.Conv2d` (cross-correlation, no kernel flip).
+
+    Args:
+        in_channels, out_channels: C_in, C_out.
+        kernel_size, stride, padding, dilation: an int or a pair (h, w). Zero padding;
+            padding may also be 'valid' (none) or 'same' (output size = input size, stride 1).
+        groups: split the channels into this many independent groups; both channel counts
+            must be divisible by it (groups = C_in = C_out is a depthwise convolution).
+        bias: learn a bias per output channel.
+        generator: numpy Generator for the initial weights; dtype: of the parameters.
+
+    Shapes: x (N, C_in, H, W) -> y (N, C_out, H_out, W_out),
+        H_out = (H + 2 * padding_h - dilation_h * (kH - 1) - 1) // stride_h + 1.
+    Parameters: weight (C_out, C_in / groups, kH, kW), bias (C_out,).
+    Initialization: weight kaiming_uniform_(a=sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    fan_in = C_in / groups * kH * kW; bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, *, generator=None, dtype=np.float32):
+        super().__init__()
+        _check_positive("Conv2d", in_channels=in_channels, out_channels=out_channels,
+                        groups=groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"Conv2d: in_channels={in_channels} and out_channels="
+                             f"{out_channels} must both be divisible by groups={groups}")
+        self._set_geometry(kernel_size, stride, padding, dilation)
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.weight = _new_parameter((out_channels, in_channels // groups) + self.kernel_size,
+                                     dtype)
+        self.bias = _new_parameter(out_channels, dtype) if bias else None
+        reset_weight_and_bias(self.weight, self.bias, generator)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,
+                        dilation=self.dilation, groups=self.groups)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, {self._geometry_repr()}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class DepthwiseConv2d(_ConvBase):
+    """Depthwise convolution: each channel filtered by its own k x k kernels, no channel mixing.
+
+    Args:
+        channels: C, the input channels.
+        kernel_size, stride, padding, dilation: an int or a pair (h, w).
+        channel_multiplier: m filters per input channel, so C*m output channels
+            (output channel c*m + j comes from input channel c).
+        bias: learn a bias per output channel.
+
+    Equal to Conv2d(C, C*m, kernel_size, groups=C). Shapes: (N, C, H, W) -> (N, C*m, H_out, W_out).
+    Parameters: weight (C*m, 1, kH, kW), bias (C*m,). C*m*kH*kW weights.
+    Initialization: weight U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = kH * kW (one input
+    channel per filter); bias the same.
+    """
+
+    def __init__(self, channels, kernel_size, stride=1, padding=0, dilation=1,
+                 channel_multiplier=1, bias=True, *, generator=None, dtype=np.float32):
+        super().__init__()
+        _check_positive("DepthwiseConv2d", channels=channels,
+                        channel_multiplier=channel_multiplier)
+        self._set_geometry(kernel_size, stride, padding, dilation)
+        self.channels, self.channel_multiplier = channels, channel_multiplier
+        out_channels = channels * channel_multiplier
+        self.weight = _new_parameter((out_channels, 1) + self.kernel_size, dtype)
+        self.bias = _new_parameter(out_channels, dtype) if bias else None
+        reset_weight_and_bias(self.weight, self.bias, generator)
+
+    def forward(self, x):
+        return F.depthwise_conv2d(x, self.weight, self.bias, stride=self.stride,
+                                  padding=self.padding, dilation=self.dilation)
+
+    def extra_repr(self):
+        text = f"{self.channels}, {self._geometry_repr()}"
+        if self.channel_multiplier != 1:
+            text += f", channel_multiplier={self.channel_multiplier}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class PointwiseConv2d(Module):
+    """1x1 convolution: at every pixel, the same linear map across channels (no spatial extent).
+
+    Args: in_channels, out_channels, bias.
+    Equal to Conv2d(C_in, C_out, 1). Shapes: (N, C_in, H, W) -> (N, C_out, H, W).
+    Parameters: weight (C_out, C_in, 1, 1), bias (C_out,). C_out*C_in weights.
+    Initialization: weight U(-1/sqrt(C_in), 1/sqrt(C_in)) (kaiming_uniform_(a=sqrt(5)));
+    bias the same.
+    """
+
+    def __init__(self, in_channels, out_channels, bias=True, *, generator=None,
+                 dtype=np.float32):
+        super().__init__()
+        _check_positive("PointwiseConv2d", in_channels=in_channels, out_channels=out_channels)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.weight = _new_parameter((out_channels, in_channels, 1, 1), dtype)
+        self.bias = _new_parameter(out_channels, dtype) if bias else None
+        reset_weight_and_bias(self.weight, self.bias, generator)
+
+    def forward(self, x):
+        return F.pointwise_conv2d(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class SpatialSeparableConv2d(_ConvBase):
+    """A kH x kW convolution factorized into a 1 x kW convolution then a kH x 1 one.
+
+    With one channel this is a rank-1 kernel, the outer product col x row (as a Sobel or a
+    Gaussian blur): kH + kW weights instead of kH * kW, but it cannot express kernels of
+    higher rank.
+
+    Args:
+        in_channels, out_channels: C_in, C_out.
+        kernel_size: (kH, kW) of the combined kernel, an int or a pair.
+        stride, padding: of the combined kernel, an int or a pair (the 1 x kW step takes the
+            width parts, the kH x 1 step the height parts).
+        mid_channels: C_mid, channels between the two steps; defaults to out_channels (as
+            Inception-v3's 1x7 / 7x1 pairs, which keep the width).
+        bias: learn a bias per output channel, added after the second step.
+
+    Shapes: (N, C_in, H, W) -> (N, C_out, H_out, W_out), the same as Conv2d with this geometry.
+    Parameters: weight_row (C_mid, C_in, 1, kW), weight_col (C_out, C_mid, kH, 1), bias (C_out,).
+    Initialization: each weight kaiming_uniform_(a=sqrt(5)) with its own fan_in (C_in * kW for
+    weight_row, C_mid * kH for weight_col); bias U(-1/sqrt(C_mid*kH), 1/sqrt(C_mid*kH)).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 mid_channels=None, bias=True, *, generator=None, dtype=np.float32):
+        super().__init__()
+        mid_channels = out_channels if mid_channels is None else mid_channels
+        _check_positive("SpatialSeparableConv2d", in_channels=in_channels,
+                        out_channels=out_channels, mid_channels=mid_channels)
+        self._set_geometry(kernel_size, stride, padding)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.mid_channels = mid_channels
+        k_h, k_w = self.kernel_size
+        self.weight_row = _new_parameter((mid_channels, in_channels, 1, k_w), dtype)
+        self.weight_col = _new_parameter((out_channels, mid_channels, k_h, 1), dtype)
+        self.bias = _new_parameter(out_channels, dtype) if bias else None
+        reset_weight_and_bias(self.weight_row, None, generator)
+        reset_weight_and_bias(self.weight_col, self.bias, generator)
+
+    def forward(self, x):
+        return F.spatial_separable_conv2d(x, self.weight_row, self.weight_col, self.bias,
+                                          stride=self.stride, padding=self.padding)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, {self._geometry_repr()}"
+        text += f", mid_channels={self.mid_channels}"
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
+class DepthwiseSeparableConv2d(_ConvBase):
+    """Depthwise k x k convolution (spatial filtering per channel) followed by a pointwise 1x1
+    convolution (channel mixing): the building block of MobileNet.
+
+    Args:
+        in_channels, out_channels: C_in, C_out.
+        kernel_size, stride, padding, dilation: of the depthwise step, an int or a pair.
+        bias: learn a bias after each step (depthwise_bias (C_in,), pointwise_bias (C_out,)),
+            as a DepthwiseConv2d followed by a PointwiseConv2d would.
+
+    Shapes: (N, C_in, H, W) -> (N, C_out, H_out, W_out), the same as Conv2d with this geometry.
+    Parameters: depthwise_weight (C_in, 1, kH, kW), pointwise_weight (C_out, C_in, 1, 1):
+    C_in*kH*kW + C_in*C_out weights instead of Conv2d's C_out*C_in*kH*kW.
+    Initialization: depthwise_weight U(+-1/sqrt(kH*kW)), pointwise_weight U(+-1/sqrt(C_in))
+    (kaiming_uniform_(a=sqrt(5)) each); each bias with the fan_in of its weight.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 dilation=1, bias=True, *, generator=None, dtype=np.float32):
+        super().__init__()
+        _check_positive("DepthwiseSeparableConv2d", in_channels=in_channels,
+                        out_channels=out_channels)
+        self._set_geometry(kernel_size, stride, padding, dilation)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.depthwise_weight = _new_parameter((in_channels, 1) + self.kernel_size, dtype)
+        self.pointwise_weight = _new_parameter((out_channels, in_channels, 1, 1), dtype)
+        self.depthwise_bias = _new_parameter(in_channels, dtype) if bias else None
+        self.pointwise_bias = _new_parameter(out_channels, dtype) if bias else None
+        reset_weight_and_bias(self.depthwise_weight, self.depthwise_bias, generator)
+        reset_weight_and_bias(self.pointwise_weight, self.pointwise_bias, generator)
+
+    def forward(self, x):
+        return F.depthwise_separable_conv2d(
+            x, self.depthwise_weight, self.pointwise_weight, self.depthwise_bias,
+            self.pointwise_bias, stride=self.stride, padding=self.padding,
+            dilation=self.dilation)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, {self._geometry_repr()}"
+        return text + ("" if self.depthwise_bias is not None else ", bias=False")

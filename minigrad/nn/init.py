@@ -1,0 +1,157 @@
+"""Weight initialization, as `torch.nn.init`: each function fills `tensor.data` in place and
+returns the tensor.
+
+Why the scales: a layer y = W x with fan_in inputs per output has Var(y) = fan_in Var(W) Var(x).
+Choosing Var(W) = gain^2 / fan_in keeps the activations' variance steady from layer to layer
+on the forward pass (He et al. 2015, "kaiming"); Var(W) = gain^2 * 2 / (fan_in + fan_out)
+compromises between the forward and the backward pass (Glorot & Bengio 2010, "xavier").
+`gain` undoes the shrinking by the nonlinearity: sqrt(2) for ReLU, which zeroes half its inputs.
+A uniform U(-b, b) has variance b^2 / 3, so its bound is b = sqrt(3) * std.
+
+Randomness: pass `generator=np.random.default_rng(seed)`, or seed the shared default with
+`mg.manual_seed(seed)`.
+"""
+
+import math
+
+import numpy as np
+
+from .. import creation
+from ..tensor import Tensor
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain for a nonlinearity (PyTorch's table).
+
+    linear, conv*, sigmoid: 1;  tanh: 5/3;  relu: sqrt(2);  selu: 3/4;
+    leaky_relu: sqrt(2 / (1 + slope^2)) with slope = param (default 0.01).
+    """
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ValueError(f"calculate_gain: negative slope {slope!r} is not a number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    raise ValueError(
+        f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; expected one of linear, "
+        f"conv1d, conv2d, conv3d, sigmoid, tanh, relu, leaky_relu, selu"
+    )
+
+
+def calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight, as PyTorch computes them.
+
+    Linear weight (out, in): fan_in = in, fan_out = out.
+    Conv weight (C_out, C_in/groups, kH, kW): fan_in = C_in/groups * kH * kW,
+    fan_out = C_out * kH * kW (the receptive field multiplies both).
+    """
+    shape = _target(tensor, "calculate_fan_in_and_fan_out").shape
+    if len(shape) < 2:
+        raise ValueError(
+            f"calculate_fan_in_and_fan_out: needs a weight with at least 2 dims, got shape {shape}"
+        )
+    receptive_field = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive_field, shape[0] * receptive_field
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with samples from U(a, b)."""
+    if a > b:
+        raise ValueError(f"uniform_: lower bound a={a} is above upper bound b={b}")
+    array = _target(tensor, "uniform_")
+    return _fill(tensor, _rng(generator).uniform(a, b, size=array.shape))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with samples from N(mean, std^2)."""
+    if std < 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
+    array = _target(tensor, "normal_")
+    return _fill(tensor, _rng(generator).normal(mean, std, size=array.shape))
+
+
+def constant_(tensor, value):
+    """Fill with `value`."""
+    _target(tensor, "constant_")[...] = value
+    return tensor
+
+
+def zeros_(tensor):
+    """Fill with 0."""
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor):
+    """Fill with 1."""
+    return constant_(tensor, 1.0)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)),
+    so std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound, generator=generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator=generator)
+
+
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
+
+    Args:
+        a: the negative slope of the leaky ReLU that follows (0 means ReLU).
+        mode: "fan_in" keeps forward activations' variance, "fan_out" the backward gradients'.
+    With a = sqrt(5) (PyTorch's default for Linear and Conv layers), gain = sqrt(1/3) and
+    b = 1 / sqrt(fan_in).
+    """
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_uniform_"))
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator=generator)
+
+
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """N(0, std^2) with std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a);
+    for ReLU, std = sqrt(2 / fan_in). Arguments as in `kaiming_uniform_`."""
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, "kaiming_normal_"))
+    return normal_(tensor, 0.0, std, generator=generator)
+
+
+def _fan(tensor, mode, op):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    if fan == 0:
+        raise ValueError(f"{op}: cannot initialize a tensor with zero elements "
+                         f"(shape {tensor.shape})")
+    return fan
+
+
+def _target(tensor, op):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: expected a Tensor or Parameter, got {type(tensor).__name__}")
+    return tensor.data
+
+
+def _rng(generator):
+    # Read the module attribute at call time: mg.manual_seed replaces it.
+    return generator if generator is not None else creation._default_generator
+
+
+def _fill(tensor, values):
+    # Sampled in float64, stored in the tensor's own dtype, into the same array.
+    tensor.data[...] = values
+    return tensor

@@ -1,0 +1,106 @@
+"""Batch normalization layers: the learned scale/shift and the running statistics around
+`F.batch_norm` (the formulas and their gradients are in minigrad/ops/normalization.py)."""
+
+import numpy as np
+
+from .. import functional as F
+from . import init
+from .linear import _check_positive
+from .module import Module, Parameter
+
+
+class _BatchNorm(Module):
+    """Shared by BatchNorm1d and BatchNorm2d; they differ only in the input shapes they accept.
+
+    Args:
+        num_features: C, the number of channels (axis 1 of the input).
+        eps: added to the variance before the square root.
+        momentum: weight of each new batch in the running averages,
+            running = (1 - momentum) * running + momentum * batch. None means a plain
+            cumulative average over all batches seen (momentum = 1 / num_batches_tracked).
+        affine: learn weight (gamma) and bias (beta). Initialized to 1 and 0 (PyTorch's default),
+            so a fresh layer only normalizes.
+        track_running_stats: keep running statistics for eval mode (default True). If False,
+            the batch's statistics are used in eval mode too.
+        dtype: of the parameters and running statistics (float32 by default).
+
+    Buffers (saved by state_dict): running_mean (zeros), running_var (ones),
+    num_batches_tracked (int64 scalar counting training forwards).
+
+    In training mode the layer normalizes with the batch's mean and biased variance and
+    updates the running statistics (the running variance stores the unbiased estimate, as
+    PyTorch does); in eval mode it normalizes with the running statistics.
+    """
+
+    _expected_dims = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, *, dtype=np.float32):
+        super().__init__()
+        _check_positive(type(self).__name__, num_features=num_features)
+        if eps <= 0:
+            raise ValueError(f"{type(self).__name__}: eps must be > 0, got {eps}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] or None, "
+                             f"got {momentum}")
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if affine:
+            self.weight = init.ones_(Parameter(np.empty(num_features, dtype=dtype)))
+            self.bias = init.zeros_(Parameter(np.empty(num_features, dtype=dtype)))
+        else:
+            self.weight = self.bias = None
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
+
+    def forward(self, x):
+        if x.ndim not in self._expected_dims:
+            shapes = " or ".join(f"{d}-D" for d in self._expected_dims)
+            raise ValueError(f"{type(self).__name__}: expected {shapes} input, got shape {x.shape}")
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels on "
+                             f"axis 1, got input shape {x.shape}")
+        use_batch_stats = self.training or not self.track_running_stats
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        shape = x.shape
+        if x.ndim == 3:
+            # F.batch_norm takes (N, C) or (N, C, H, W); (N, C, L) is (N, C, L, 1).
+            x = x.reshape(shape + (1,))
+        y = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                         training=use_batch_stats, momentum=momentum, eps=self.eps)
+        return y.reshape(shape) if len(shape) == 3 else y
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization over (N, C) or (N, C, L) input, per channel C (statistics over N, L).
+
+    BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True).
+    Initialization (PyTorch's): weight 1, bias 0; running_mean 0, running_var 1.
+    The arguments and buffers are described in `_BatchNorm`.
+    """
+    _expected_dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization over (N, C, H, W) input, per channel C (statistics over N, H, W).
+
+    BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True).
+    Initialization (PyTorch's): weight 1, bias 0; running_mean 0, running_var 1.
+    The arguments and buffers are described in `_BatchNorm`.
+    """
+    _expected_dims = (4,)
