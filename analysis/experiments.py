@@ -1,0 +1,172 @@
+"""The six experiments as runnable units: each computes, saves its numbers (JSON), draws its
+figures (PNG) into an output folder, and returns a summary for the report.
+
+Sizes: "quick" is a smoke test (seconds), "default" is the report's (about 3 minutes on
+2 cores in all), "full" is larger.
+"""
+
+import json
+import os
+
+import numpy as np
+
+from minigrad.data import load_digits
+
+from . import dynamics, flow, plots, variants
+
+SIZES = {
+    "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
+                  train_epochs=2, lesion_depth=2, variant_n=1, variant_epochs=1,
+                  cost_repeats=1, batch=32),
+    "default": dict(mlp_depth=100, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64),
+                    train_depths=(4, 8, 16, 32), train_epochs=10, lesion_depth=8, variant_n=2,
+                    variant_epochs=12, cost_repeats=5, batch=128),
+    "full": dict(mlp_depth=200, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64, 128),
+                 train_depths=(4, 8, 16, 32, 64), train_epochs=30, lesion_depth=16,
+                 variant_n=3, variant_epochs=30, cost_repeats=9, batch=256),
+}
+TRAIN_LR = 0.02
+RESNET_LR = 0.05
+
+
+class Context:
+    """What every experiment needs: sizes, seed, output folder, the data, a progress tick."""
+
+    def __init__(self, size="default", seed=0, out="reports/default", progress=None):
+        if size not in SIZES:
+            raise ValueError(f"analysis: unknown size {size!r}; expected one of {sorted(SIZES)}")
+        self.size_name = size
+        self.size = SIZES[size]
+        self.seed = seed
+        self.out = out
+        self.split = load_digits(seed=seed)
+        self.tick = progress or (lambda: None)
+        self.cache = {}  # trained models shared between experiments (3 -> 4, 5 -> 6)
+        os.makedirs(out, exist_ok=True)
+
+    def batch(self):
+        n = self.size["batch"]
+        return self.split.x_train[:n], self.split.y_train[:n]
+
+    def write_json(self, name, payload):
+        with open(os.path.join(self.out, name), "w") as f:
+            json.dump(payload, f, indent=1)
+        return name
+
+
+def run_flow(ctx):
+    """Experiment 1: gradient norms by layer at initialization."""
+    x, y = ctx.batch()
+    results = flow.flow_at_init(x, y, list(flow.FAMILIES), ctx.size["mlp_depth"],
+                                ctx.size["cnn_depth"], seed=ctx.seed, progress=ctx.tick)
+    plots.flow_by_layer(results, "activation", os.path.join(ctx.out, "flow_activation.png"),
+                        "Activation gradients ||dL/dx_l|| at initialization")
+    plots.flow_by_layer(results, "weight", os.path.join(ctx.out, "flow_weight.png"),
+                        "Weight gradients ||dL/dW_l|| at initialization")
+    ctx.write_json("flow.json", results)
+    ratios = {family: {name: flow.first_to_last(v["activation"])
+                       for name, v in data["variants"].items()}
+              for family, data in results.items()}
+    weight_spread = {family: _spread(data["variants"]["plain"]["weight"][1:-1])
+                     for family, data in results.items()}
+    return {"figures": ["flow_activation.png", "flow_weight.png"], "data": "flow.json",
+            "ratios": ratios, "weight_spread": weight_spread,
+            "depths": {f: d["depth"] for f, d in results.items()}}
+
+
+def _spread(norms):
+    """max/min of a list of positive norms: how far from flat across layers."""
+    norms = np.asarray([n for n in norms if n > 0])
+    return float(norms.max() / norms.min()) if len(norms) else float("nan")
+
+
+def run_depth(ctx):
+    """Experiment 2: first-to-last ratio against depth, and the lambda^L fit."""
+    x, y = ctx.batch()
+    result = flow.ratio_vs_depth(x, y, ctx.size["ratio_depths"], seed=ctx.seed,
+                                 progress=ctx.tick)
+    plots.ratio_vs_depth(result, os.path.join(ctx.out, "ratio_vs_depth.png"))
+    ctx.write_json("ratio_vs_depth.json", {**result, "fits": {str(k): v for k, v in
+                                                              result["fits"].items()}})
+    return {"figures": ["ratio_vs_depth.png"], "data": "ratio_vs_depth.json",
+            "fits": result["fits"]}
+
+
+def _trained_stacks(ctx):
+    if "degradation" not in ctx.cache:
+        ctx.cache["degradation"] = dynamics.degradation(
+            ctx.split, ctx.size["train_depths"], ctx.size["train_epochs"], TRAIN_LR,
+            seed=ctx.seed, progress=ctx.tick)
+    return ctx.cache["degradation"]
+
+
+def run_training(ctx):
+    """Experiment 3: training curves of plain and residual stacks, and the gradient heatmap."""
+    result = _trained_stacks(ctx)
+    plots.training_loss(result, os.path.join(ctx.out, "training_loss.png"))
+    plots.gradient_heatmap(result, os.path.join(ctx.out, "gradient_heatmap.png"))
+    saved = {"depths": result["depths"], "runs": result["runs"]}
+    ctx.write_json("training.json", saved)
+    table = [{"depth": depth, "kind": kind,
+              "train_loss": result["runs"][kind][i]["train_loss"],
+              "test_accuracy": result["runs"][kind][i]["test_accuracy"]}
+             for i, depth in enumerate(result["depths"]) for kind in ("plain", "residual")]
+    return {"figures": ["training_loss.png", "gradient_heatmap.png"], "data": "training.json",
+            "table": table}
+
+
+def run_lesion(ctx):
+    """Experiment 4: delete one block at a time from the trained pair at lesion_depth (a
+    depth where the plain stack still trains, so that its lesions mean something)."""
+    models = _trained_stacks(ctx)["models"][ctx.size["lesion_depth"]]
+    results = {kind: dynamics.lesion(model, ctx.split) for kind, model in models.items()}
+    plots.lesion(results, os.path.join(ctx.out, "lesion.png"))
+    ctx.write_json("lesion.json", results)
+    summary = {kind: {"baseline": r["baseline"], "mean_removed": float(np.mean(r["removed"])),
+                      "worst_removed": float(np.min(r["removed"]))}
+               for kind, r in results.items()}
+    return {"figures": ["lesion.png"], "data": "lesion.json", "summary": summary,
+            "depth": ctx.size["lesion_depth"]}
+
+
+def run_variants(ctx):
+    """Experiment 5: cost of each conv variant, and a ResNet built from each."""
+    costs = variants.cost_table(repeats=ctx.size["cost_repeats"], seed=ctx.seed)
+    rows, models = variants.variant_accuracy(ctx.split, ctx.size["variant_n"],
+                                             ctx.size["variant_epochs"], RESNET_LR,
+                                             seed=ctx.seed, progress=ctx.tick)
+    ctx.cache["variant_models"] = models
+    plots.accuracy_vs_params(rows, os.path.join(ctx.out, "variants_accuracy.png"))
+    ctx.write_json("variants.json", {"costs": costs, "accuracy": rows})
+    return {"figures": ["variants_accuracy.png"], "data": "variants.json", "costs": costs,
+            "accuracy": rows, "depth": 6 * ctx.size["variant_n"] + 2}
+
+
+def run_separability(ctx):
+    """Experiment 6: separability of the learned 3x3 kernels of the standard ResNet."""
+    if "variant_models" not in ctx.cache:
+        _, ctx.cache["variant_models"] = variants.variant_accuracy(
+            ctx.split, ctx.size["variant_n"], ctx.size["variant_epochs"], RESNET_LR,
+            seed=ctx.seed, progress=ctx.tick)
+    model, initial = ctx.cache["variant_models"]["standard"]
+    result = variants.separability(model, initial, seed=ctx.seed)
+    plots.separability(result, os.path.join(ctx.out, "separability.png"))
+    ctx.write_json("separability.json", result)
+    summary = {}
+    for name in ("learned", "initial", "random"):
+        values = np.asarray(result[name])
+        summary[name] = {"kernels": int(len(values)), "mean": float(values.mean()),
+                         "median": float(np.median(values)),
+                         "share_above_0.9": float((values > 0.9).mean())}
+    return {"figures": ["separability.png"], "data": "separability.json", "summary": summary,
+            "relative_change": result["relative_change"]}
+
+
+EXPERIMENTS = {
+    "flow": run_flow,
+    "depth": run_depth,
+    "training": run_training,
+    "lesion": run_lesion,
+    "variants": run_variants,
+    "separability": run_separability,
+}

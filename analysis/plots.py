@@ -1,0 +1,155 @@
+"""The figures of the report, one function each. Every function takes the numbers an
+experiment returned and a path, and writes one PNG."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display needed, and none on CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+STYLE = {"plain": "tab:red", "residual": "tab:blue", "no +1": "tab:orange",
+         "unscaled": "tab:purple"}
+
+
+def _color(name):
+    for key, color in STYLE.items():
+        if key in name and not (key == "residual" and ("no +1" in name or "unscaled" in name
+                                                        or "lambda" in name)):
+            return color
+    return None
+
+
+def _save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _positive(values):
+    """Zeros (an underflowed gradient) cannot sit on a log axis; show them as NaN gaps."""
+    values = np.asarray(values, dtype=float)
+    return np.where(values > 0, values, np.nan)
+
+
+def flow_by_layer(results, key, path, title):
+    """Experiment 1: one panel per family, norm (log) against block boundary index."""
+    families = list(results)
+    fig, axes = plt.subplots(1, len(families), figsize=(4.2 * len(families), 3.8), squeeze=False)
+    for ax, family in zip(axes[0], families):
+        for name, norms in results[family]["variants"].items():
+            ax.semilogy(_positive(norms[key]), label=name, color=_color(name),
+                        linestyle="--" if "lambda" in name else "-")
+        ax.set_title(f"{family}, depth {results[family]['depth']}")
+        ax.set_xlabel("block boundary l" if key == "activation" else "weighted layer")
+        ax.set_ylabel("||dL/dx_l||" if key == "activation" else "||dL/dW||")
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(title)
+    _save(fig, path)
+
+
+def ratio_vs_depth(result, path):
+    """Experiment 2: first-to-last ratio against depth, with the lambda^L law dashed."""
+    depths = np.asarray(result["depths"], dtype=float)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for name, ratios in result["ratios"].items():
+        line, = ax.semilogy(depths, _positive(ratios), marker="o", label=name,
+                            color=_color(name))
+        if name.startswith("lambda="):
+            lam = float(name.split("=")[1])
+            ax.semilogy(depths, lam ** depths, linestyle="--", color=line.get_color(),
+                        alpha=0.6)
+    ax.set_xlabel("depth L (blocks)")
+    ax.set_ylabel("||dL/dx_0|| / ||dL/dx_L||")
+    ax.set_title("First-to-last gradient ratio; dashed: lambda^L (He et al. 2016, eq. 8)")
+    ax.legend(fontsize=7)
+    _save(fig, path)
+
+
+def _smooth(values, window):
+    values = np.asarray(values, dtype=float)
+    if len(values) < window:
+        return values
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
+def training_loss(result, path):
+    """Experiment 3: training loss against step for each depth, plain and residual."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    styles = ["-", "--", ":", "-."]
+    for i, depth in enumerate(result["depths"]):
+        for kind in ("plain", "residual"):
+            losses = result["runs"][kind][i]["loss"]
+            ax.semilogy(_smooth(losses, 10), color=STYLE[kind], linestyle=styles[i % 4],
+                        label=f"{kind}, depth {depth}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss (moving average of 10 steps)")
+    ax.set_title("Degradation: deeper plain stacks train worse (cf. He et al. 2015, Fig. 1)")
+    ax.legend(fontsize=7)
+    _save(fig, path)
+
+
+def gradient_heatmap(result, path):
+    """Experiment 3: log10 ||dL/dx_l|| by layer (rows) and step (columns), plain and residual."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    maps = [np.asarray(result["runs"][kind][-1]["heatmap"], dtype=float).T
+            for kind in ("plain", "residual")]
+    logs = [np.log10(np.where(m > 0, m, np.nan)) for m in maps]
+    low = np.nanmin([np.nanmin(x) for x in logs])
+    high = np.nanmax([np.nanmax(x) for x in logs])
+    for ax, kind, image in zip(axes, ("plain", "residual"), logs):
+        shown = ax.imshow(image, aspect="auto", origin="lower", cmap="viridis", vmin=low,
+                          vmax=high, interpolation="nearest")
+        ax.set_title(f"{kind}, depth {result['depths'][-1]}")
+        ax.set_xlabel("step")
+        ax.set_ylabel("block boundary l")
+    fig.colorbar(shown, ax=axes, label="log10 ||dL/dx_l||")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def lesion(results, path):
+    """Experiment 4: test accuracy with block l deleted, residual against plain."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    for kind, result in results.items():
+        removed = result["removed"]
+        ax.plot(range(1, len(removed) + 1), removed, marker="o", color=STYLE[kind],
+                label=f"{kind} (intact: {result['baseline']:.3f})")
+        ax.axhline(result["baseline"], color=STYLE[kind], linestyle=":", alpha=0.6)
+    ax.axhline(0.1, color="gray", linestyle="--", label="chance")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("deleted block")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("Lesion study (cf. Veit et al. 2016, Fig. 3)")
+    ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def accuracy_vs_params(rows, path):
+    """Experiment 5: test accuracy against parameter count for each conv variant."""
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    for row in rows:
+        ax.scatter(row["params"], row["test_accuracy"], s=60)
+        ax.annotate(row["block"], (row["params"], row["test_accuracy"]),
+                    textcoords="offset points", xytext=(6, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("parameters")
+    ax.set_ylabel("test accuracy on digits")
+    ax.set_title("Conv variants in one ResNet (cf. MobileNet, Table 4)")
+    _save(fig, path)
+
+
+def separability(result, path):
+    """Experiment 6: histogram of top-singular-value energy share, learned against random."""
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    bins = np.linspace(1 / 3, 1, 41)
+    ax.hist(result["random"], bins=bins, alpha=0.4, density=True, label="random Gaussian 3x3")
+    ax.hist(result["initial"], bins=bins, histtype="step", density=True,
+            label="the same kernels at initialization")
+    ax.hist(result["learned"], bins=bins, alpha=0.4, density=True, label="learned 3x3")
+    ax.set_xlabel("s1^2 / sum s_i^2   (1 = rank 1 = spatially separable)")
+    ax.set_ylabel("density")
+    ax.set_title("How separable are learned kernels?")
+    ax.legend()
+    _save(fig, path)

@@ -1,0 +1,128 @@
+"""The study's claims as tests: each would fail if the physics of the "+1" broke.
+
+Small sizes and fixed seeds, on a batch of the bundled digits (the report's data).
+"""
+
+import math
+import os
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+import minigrad.functional as F
+from analysis import GradientRecorder, cli, dynamics, experiments, flow
+from minigrad.data import load_digits
+from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+
+SPLIT = load_digits(seed=0)
+X, Y = SPLIT.x_train[:64], SPLIT.y_train[:64]
+DEPTH = 50
+
+
+def ratio(model):
+    activation, _, _ = flow.measure_at_init(model, X, Y)
+    return flow.first_to_last(activation)
+
+
+def tanh_stack(residual, **kwargs):
+    generator = np.random.default_rng(0)
+    if residual:
+        return residual_mlp(DEPTH, 64, "tanh", "standard", branch_scale=1 / math.sqrt(DEPTH),
+                            generator=generator, **kwargs)
+    return plain_mlp(DEPTH, 64, "tanh", "standard", generator=generator)
+
+
+def test_plain_tanh_stack_of_depth_50_loses_the_gradient():
+    assert ratio(tanh_stack(residual=False)) < 1e-6
+
+
+def test_residual_stack_of_depth_50_keeps_the_gradient():
+    assert 0.3 < ratio(tanh_stack(residual=True)) < 10
+
+
+def test_removing_the_plus_one_collapses_the_residual_ratio_toward_plain():
+    residual = ratio(tanh_stack(residual=True))
+    ablated = ratio(tanh_stack(residual=True, shortcut_grad=False))
+    plain = ratio(tanh_stack(residual=False))
+    assert ablated < 1e-4 * residual  # orders of magnitude
+    # ...into the plain stack's vanished regime. (It falls even below the plain stack: the
+    # only path left runs through branches scaled by 1/sqrt(L).)
+    assert plain < 1e-6 and ablated < 1e-6
+
+
+def test_scaled_shortcuts_follow_the_lambda_power_law():
+    result = flow.ratio_vs_depth(X, Y, depths=(4, 8, 16, 32), lambdas=(0.5, 0.9, 1.1))
+    for lam, slope in result["fits"].items():
+        assert abs(slope - math.log(lam)) < 0.05, (lam, slope)
+
+
+def test_degradation_deep_plain_trains_far_worse_than_its_residual_twin():
+    result = dynamics.degradation(SPLIT, depths=(16,), epochs=5, lr=experiments.TRAIN_LR)
+    plain = result["runs"]["plain"][0]["train_loss"]
+    residual = result["runs"]["residual"][0]["train_loss"]
+    assert plain > 10 * residual, (plain, residual)
+
+
+@pytest.mark.parametrize("build", [residual_mlp, plain_mlp, residual_cnn, plain_cnn])
+def test_recording_does_not_change_any_gradient(build):
+    def gradients(record):
+        model = build(4, generator=np.random.default_rng(1))
+        recorder = GradientRecorder(model) if record else None
+        F.cross_entropy(model(mg.tensor(X[:8])), Y[:8]).backward()
+        if recorder is not None:
+            recorder.record()
+            assert recorder.activation_norms.shape == (1, 5)
+            assert (recorder.activation_norms > 0).all()
+        return [p.grad for p in model.parameters()]
+
+    for with_recorder, without in zip(gradients(True), gradients(False)):
+        np.testing.assert_array_equal(with_recorder, without)
+
+
+def test_recorder_norms_match_the_gradients_it_saw():
+    model = residual_mlp(3, width=8, generator=np.random.default_rng(2))
+    recorder = GradientRecorder(model)
+    seen = []
+
+    def keep_output(module, inputs, output):
+        output.retain_grad()
+        seen.append(output)
+
+    model.blocks[-1].register_forward_hook(keep_output)
+    F.cross_entropy(model(mg.tensor(X[:8])), Y[:8]).backward()
+    recorder.record()
+    assert recorder.activation_norms[0, -1] == pytest.approx(np.linalg.norm(seen[0].grad))
+    weights = [p for p in model.parameters() if p.ndim >= 2]
+    np.testing.assert_allclose(recorder.weight_norms[0],
+                               [np.linalg.norm(p.grad) for p in weights])
+    assert len(recorder.weight_names) == len(weights) == 5  # stem, 3 blocks, head
+
+
+EXPECTED_FILES = {
+    "flow": ["flow_activation.png", "flow_weight.png", "flow.json"],
+    "depth": ["ratio_vs_depth.png", "ratio_vs_depth.json"],
+    "training": ["training_loss.png", "gradient_heatmap.png", "training.json"],
+    "lesion": ["lesion.png", "lesion.json"],
+    "variants": ["variants_accuracy.png", "variants.json"],
+    "separability": ["separability.png", "separability.json"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(EXPECTED_FILES))
+def test_every_subcommand_runs_quick_and_writes_its_files(command, tmp_path):
+    assert cli.main([command, "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    for name in EXPECTED_FILES[command]:
+        path = tmp_path / name
+        assert path.exists() and path.stat().st_size > 0, name
+
+
+def test_quick_report_has_every_figure(tmp_path):
+    assert cli.main(["report", "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    report = (tmp_path / "report.md").read_text()
+    for files in EXPECTED_FILES.values():
+        for name in files:
+            if name.endswith(".png"):
+                assert f"]({name})" in report, name
+    assert "python -m analysis report --quick" in report
+    assert "seed: 0" in report
