@@ -3,7 +3,8 @@
 3. `degradation`: train plain and residual MLP stacks of several depths on digits with the
    same budget. Deeper plain stacks train worse, residual ones do not (the degradation
    problem, He et al. 2015, Fig. 1 and 6). A GradientRecorder follows ||dL/dx_l|| at every
-   step, for the layer-by-step heatmap.
+   step, for the layer-by-step heatmap. `resnet_degradation` does the same with the
+   CIFAR-style ResNets and their plain twins, which have batch norm.
 4. `lesion`: delete one block at test time from a trained residual stack and from a trained
    plain stack, and measure test accuracy for each deleted block (Veit et al. 2016). A
    residual block deleted leaves its shortcut, x_{l+1} = x_l, and the net behaves like an
@@ -18,6 +19,7 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import nn, optim
 from minigrad.data import DataLoader
+from models.resnet import resnet
 from models.stacks import plain_mlp, residual_mlp
 
 from .recorder import GradientRecorder
@@ -89,6 +91,19 @@ def degradation(split, depths, epochs, lr, width=64, seed=0, progress=None):
                                   record=depth == max(depths), progress=progress))
             models[depth][kind] = model
     return {"depths": list(depths), "runs": runs, "models": models}
+
+
+def resnet_degradation(split, ns, epochs, lr, seed=0, progress=None):
+    """Experiment 3, CNN part: CIFAR-style ResNets and their plain twins (6n+2 layers, batch
+    norm, as in He et al. 2015, Fig. 6) trained with the same budget.
+    Returns {"layers": [6n+2, ...], "runs": {"plain"/"residual": [fit results]}}."""
+    runs = {"plain": [], "residual": []}
+    for n in ns:
+        for kind in ("plain", "residual"):
+            model = resnet(n, in_channels=1, num_classes=10, residual=kind == "residual",
+                           generator=np.random.default_rng(seed))
+            runs[kind].append(fit(model, split, epochs, lr, seed=seed, progress=progress))
+    return {"layers": [6 * n + 2 for n in ns], "runs": runs}
 
 
 def lesion(model, split):

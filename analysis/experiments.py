@@ -16,14 +16,16 @@ from . import dynamics, flow, plots, variants
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
-                  train_epochs=2, lesion_depth=2, variant_n=1, variant_epochs=1,
+                  train_epochs=2, resnet_ns=(1,), resnet_epochs=1, lesion_depth=2, variant_n=1, variant_epochs=1,
                   cost_repeats=1, batch=32),
     "default": dict(mlp_depth=100, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64),
-                    train_depths=(4, 8, 16, 32), train_epochs=10, lesion_depth=8, variant_n=2,
-                    variant_epochs=12, cost_repeats=5, batch=128),
+                    train_depths=(4, 8, 16, 32), train_epochs=15, resnet_ns=(3, 9),
+                    resnet_epochs=8, lesion_depth=8, variant_n=3, variant_epochs=10,
+                    cost_repeats=5, batch=128),
     "full": dict(mlp_depth=200, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64, 128),
-                 train_depths=(4, 8, 16, 32, 64), train_epochs=30, lesion_depth=16,
-                 variant_n=3, variant_epochs=30, cost_repeats=9, batch=256),
+                 train_depths=(4, 8, 16, 32, 64), train_epochs=30, resnet_ns=(3, 9, 18),
+                 resnet_epochs=20, lesion_depth=16, variant_n=3, variant_epochs=30,
+                 cost_repeats=9, batch=256),
 }
 TRAIN_LR = 0.02
 RESNET_LR = 0.05
@@ -101,18 +103,41 @@ def _trained_stacks(ctx):
 
 
 def run_training(ctx):
-    """Experiment 3: training curves of plain and residual stacks, and the gradient heatmap."""
+    """Experiment 3: training curves of plain and residual stacks (MLPs, and ResNets with
+    their plain twins), and the gradient heatmap."""
     result = _trained_stacks(ctx)
-    plots.training_loss(result, os.path.join(ctx.out, "training_loss.png"))
+    cnn = dynamics.resnet_degradation(ctx.split, ctx.size["resnet_ns"],
+                                      ctx.size["resnet_epochs"], RESNET_LR, seed=ctx.seed,
+                                      progress=ctx.tick)
+    plots.training_loss(result["depths"], result["runs"], "MLP stack",
+                        os.path.join(ctx.out, "training_loss.png"))
+    plots.training_loss(cnn["layers"], cnn["runs"], "ResNet / plain net, layers",
+                        os.path.join(ctx.out, "training_loss_resnet.png"))
     plots.gradient_heatmap(result, os.path.join(ctx.out, "gradient_heatmap.png"))
-    saved = {"depths": result["depths"], "runs": result["runs"]}
-    ctx.write_json("training.json", saved)
-    table = [{"depth": depth, "kind": kind,
-              "train_loss": result["runs"][kind][i]["train_loss"],
-              "test_accuracy": result["runs"][kind][i]["test_accuracy"]}
-             for i, depth in enumerate(result["depths"]) for kind in ("plain", "residual")]
-    return {"figures": ["training_loss.png", "gradient_heatmap.png"], "data": "training.json",
-            "table": table}
+    ctx.write_json("training.json", {"mlp": {"depths": result["depths"], "runs": result["runs"]},
+                                     "resnet": cnn})
+
+    def rows(depths, runs, family):
+        return [{"family": family, "depth": depth, "kind": kind,
+                 "train_loss": runs[kind][i]["train_loss"],
+                 "test_accuracy": runs[kind][i]["test_accuracy"]}
+                for i, depth in enumerate(depths) for kind in ("plain", "residual")]
+
+    spread = {kind: _layer_spread(result["runs"][kind][-1]["heatmap"])
+              for kind in ("plain", "residual")}
+    return {"figures": ["training_loss.png", "training_loss_resnet.png", "gradient_heatmap.png"],
+            "data": "training.json",
+            "table": rows(result["depths"], result["runs"], "MLP (ReLU, He init)")
+            + rows(cnn["layers"], cnn["runs"], "ResNet (batch norm)"),
+            "heatmap_depth": result["depths"][-1], "layer_spread": spread}
+
+
+def _layer_spread(heatmap):
+    """Median over steps of max/min across layers of ||dL/dx_l||: 1 means every layer gets
+    the same gradient norm."""
+    norms = np.asarray(heatmap, dtype=float)
+    norms = np.where(norms > 0, norms, np.nan)
+    return float(np.nanmedian(np.nanmax(norms, axis=1) / np.nanmin(norms, axis=1)))
 
 
 def run_lesion(ctx):

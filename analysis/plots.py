@@ -35,8 +35,9 @@ def _positive(values):
 def flow_by_layer(results, key, path, title):
     """Experiment 1: one panel per family, norm (log) against block boundary index."""
     families = list(results)
-    fig, axes = plt.subplots(1, len(families), figsize=(4.2 * len(families), 3.8), squeeze=False)
-    for ax, family in zip(axes[0], families):
+    rows = (len(families) + 1) // 2
+    fig, axes = plt.subplots(rows, 2, figsize=(11, 4 * rows), squeeze=False)
+    for ax, family in zip(axes.flat, families):
         for name, norms in results[family]["variants"].items():
             ax.semilogy(_positive(norms[key]), label=name, color=_color(name),
                         linestyle="--" if "lambda" in name else "-")
@@ -44,6 +45,8 @@ def flow_by_layer(results, key, path, title):
         ax.set_xlabel("block boundary l" if key == "activation" else "weighted layer")
         ax.set_ylabel("||dL/dx_l||" if key == "activation" else "||dL/dW||")
     axes[0][0].legend(fontsize=7)
+    for ax in axes.flat[len(families):]:
+        ax.axis("off")
     fig.suptitle(title)
     _save(fig, path)
 
@@ -74,25 +77,26 @@ def _smooth(values, window):
     return np.convolve(values, kernel, mode="valid")
 
 
-def training_loss(result, path):
+def training_loss(depths, runs, family, path):
     """Experiment 3: training loss against step for each depth, plain and residual."""
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    styles = ["-", "--", ":", "-."]
-    for i, depth in enumerate(result["depths"]):
+    styles = ["-", "--", ":", "-.", (0, (1, 4))]
+    for i, depth in enumerate(depths):
         for kind in ("plain", "residual"):
-            losses = result["runs"][kind][i]["loss"]
-            ax.semilogy(_smooth(losses, 10), color=STYLE[kind], linestyle=styles[i % 4],
-                        label=f"{kind}, depth {depth}")
+            losses = runs[kind][i]["loss"]
+            ax.semilogy(_smooth(losses, 10), color=STYLE[kind], linestyle=styles[i % 5],
+                        label=f"{kind}, {depth}")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss (moving average of 10 steps)")
-    ax.set_title("Degradation: deeper plain stacks train worse (cf. He et al. 2015, Fig. 1)")
+    ax.set_title(f"{family}: deeper plain nets train worse (cf. He et al. 2015, Fig. 1, 6)",
+                 fontsize=10)
     ax.legend(fontsize=7)
     _save(fig, path)
 
 
 def gradient_heatmap(result, path):
     """Experiment 3: log10 ||dL/dx_l|| by layer (rows) and step (columns), plain and residual."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     maps = [np.asarray(result["runs"][kind][-1]["heatmap"], dtype=float).T
             for kind in ("plain", "residual")]
     logs = [np.log10(np.where(m > 0, m, np.nan)) for m in maps]

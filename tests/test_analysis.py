@@ -102,7 +102,8 @@ def test_recorder_norms_match_the_gradients_it_saw():
 EXPECTED_FILES = {
     "flow": ["flow_activation.png", "flow_weight.png", "flow.json"],
     "depth": ["ratio_vs_depth.png", "ratio_vs_depth.json"],
-    "training": ["training_loss.png", "gradient_heatmap.png", "training.json"],
+    "training": ["training_loss.png", "training_loss_resnet.png", "gradient_heatmap.png",
+                 "training.json"],
     "lesion": ["lesion.png", "lesion.json"],
     "variants": ["variants_accuracy.png", "variants.json"],
     "separability": ["separability.png", "separability.json"],
