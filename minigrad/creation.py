@@ -22,10 +22,12 @@ def _shape(shape):
 
 
 def zeros(*shape, dtype=np.float32, requires_grad=False):
+    """A tensor of zeros: `zeros(2, 3)` or `zeros((2, 3))`; float32 unless `dtype` is given."""
     return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
 
 
 def ones(*shape, dtype=np.float32, requires_grad=False):
+    """A tensor of ones: `ones(2, 3)` or `ones((2, 3))`; float32 unless `dtype` is given."""
     return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
 
 

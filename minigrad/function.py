@@ -85,10 +85,19 @@ class Function:
 
     @staticmethod
     def forward(ctx, *arrays, **params):
+        """Compute the op's output from numpy arrays (one per input) and keyword parameters.
+
+        Save what backward needs on `ctx` (`ctx.save_for_backward(...)` or attributes); return
+        one numpy array.
+        """
         raise NotImplementedError
 
     @staticmethod
     def backward(ctx, grad):
+        """Given g = dL/dy (a numpy array of the output's shape), return a tuple with one gradient
+        per input, in input order, each of that input's shape, or None where
+        `ctx.needs_input_grad[i]` is False: the vector-Jacobian product J^T g.
+        """
         raise NotImplementedError
 
     @classmethod

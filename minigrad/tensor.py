@@ -64,6 +64,10 @@ class Tensor:
         return t
 
     def requires_grad_(self, requires_grad=True):
+        """Set `requires_grad` in place (as `torch.Tensor.requires_grad_`) and return self.
+
+        Only floating-point tensors can require grad; an integer tensor raises TypeError.
+        """
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
             raise TypeError(
                 f"Tensor: requires_grad=True needs a floating-point dtype, got {self.data.dtype}; "
@@ -76,18 +80,22 @@ class Tensor:
 
     @property
     def shape(self):
+        """The shape of the array, a tuple of ints (as numpy's `.shape`)."""
         return self.data.shape
 
     @property
     def ndim(self):
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def dtype(self):
+        """The numpy dtype of the data (mg.float32 unless made otherwise)."""
         return self.data.dtype
 
     @property
     def is_leaf(self):
+        """True for a tensor made by the user (or under no_grad), False for one an op recorded."""
         return self._node is None
 
     @property
@@ -96,6 +104,7 @@ class Tensor:
         return None if self._node is None else self._node.name
 
     def numel(self):
+        """The number of elements (the product of the shape)."""
         return self.data.size
 
     def __len__(self):
@@ -111,6 +120,7 @@ class Tensor:
         return self.data
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can be converted to a Python scalar, "
@@ -178,6 +188,14 @@ class Tensor:
         self._retains_grad = True
 
     def _accumulate_grad(self, g):
+        """Add `g` (a numpy array of this tensor's shape) into `.grad`.
+
+        The first gradient is stored as a copy, because `g` may be shared (Add returns the same
+        array for both inputs; the user's upstream array may be passed straight through), and
+        a later in-place change to one `.grad` must not change another. Later gradients are
+        added (into a new array, never in place), so several backward calls sum up: that is
+        why training loops reset `.grad` before each backward.
+        """
         if self.grad is None:
             self.grad = np.array(g, dtype=self.dtype, copy=True)
         else:
@@ -251,20 +269,27 @@ class Tensor:
     # ----- reductions -------------------------------------------------------------------
 
     def sum(self, axis=None, keepdims=False):
+        """Sum over `axis` (None: all axes; an int or a tuple). Op: `ops.reduction.Sum`."""
         return ops.reduction.Sum.apply(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
+        """Mean over `axis` (None: all axes; an int or a tuple). Op: `ops.reduction.Mean`."""
         return ops.reduction.Mean.apply(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
+        """Maximum over `axis`; ties share the gradient equally. Op: `ops.reduction.Max`."""
         return ops.reduction.Max.apply(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
+        """Minimum over `axis`; ties share the gradient equally. Op: `ops.reduction.Min`."""
         return ops.reduction.Min.apply(self, axis=axis, keepdims=keepdims)
 
     # ----- shape ------------------------------------------------------------------------
 
     def reshape(self, *shape):
+        """The same elements in a new shape: `x.reshape(2, -1)` or `x.reshape((2, -1))`.
+        `view` is the same method. Op: `ops.shape.Reshape`.
+        """
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return ops.shape.Reshape.apply(self, shape=shape)
@@ -285,6 +310,7 @@ class Tensor:
 
     @property
     def T(self):
+        """All axes reversed (the matrix transpose for 2-D). Op: `ops.shape.Permute`."""
         return ops.shape.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
     def flatten(self, start_dim=0, end_dim=-1):
@@ -302,39 +328,52 @@ class Tensor:
     # ----- elementwise ------------------------------------------------------------------
 
     def exp(self):
+        """exp(x), elementwise. Op: `ops.elementwise.Exp`."""
         return ops.elementwise.Exp.apply(self)
 
     def log(self):
+        """Natural log, elementwise. Op: `ops.elementwise.Log`."""
         return ops.elementwise.Log.apply(self)
 
     def sqrt(self):
+        """Square root, elementwise. Op: `ops.elementwise.Sqrt`."""
         return ops.elementwise.Sqrt.apply(self)
 
     def abs(self):
+        """|x|, elementwise. Op: `ops.elementwise.Abs`."""
         return ops.elementwise.Abs.apply(self)
 
     def clip(self, min=None, max=None):
+        """Limit the values to [min, max] (either may be None). `clamp` is the same method.
+        Op: `ops.elementwise.Clip`.
+        """
         return ops.elementwise.Clip.apply(self, low=min, high=max)
 
     clamp = clip
 
     def relu(self):
+        """max(x, 0), elementwise. Op: `ops.activation.ReLU`."""
         return ops.activation.ReLU.apply(self)
 
     def tanh(self):
+        """tanh(x), elementwise. Op: `ops.activation.Tanh`."""
         return ops.activation.Tanh.apply(self)
 
     def sigmoid(self):
+        """1 / (1 + exp(-x)), elementwise. Op: `ops.activation.Sigmoid`."""
         return ops.activation.Sigmoid.apply(self)
 
     def softmax(self, axis=-1):
+        """exp(x) / sum(exp(x)) along `axis`. Op: `ops.activation.Softmax`."""
         return ops.activation.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis=-1):
+        """x - log(sum(exp(x))) along `axis`, computed stably. Op: `ops.activation.LogSoftmax`."""
         return ops.activation.LogSoftmax.apply(self, axis=axis)
 
 
 class _HookHandle:
+    """Returned by `Tensor.register_hook`; `remove()` detaches the hook."""
     def __init__(self, hooks, fn):
         self._hooks = hooks
         self._fn = fn

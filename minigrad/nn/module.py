@@ -62,6 +62,9 @@ class Module:
         object.__setattr__(self, "_forward_hooks", {})
 
     def forward(self, *inputs):
+        """The layer's computation on its input Tensors; every subclass defines it.
+        Call the module (`layer(x)`), not `forward`, so that forward hooks run.
+        """
         raise NotImplementedError(f"{type(self).__name__}: a Module subclass must define forward")
 
     def __call__(self, *inputs, **kwargs):
@@ -153,15 +156,18 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self):
+        """This module and every descendant, depth first (as `named_modules`, without names)."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
+        """(name, module) for each direct child, in the order they were assigned."""
         for name, module in self._modules.items():
             if module is not None:
                 yield name, module
 
     def children(self):
+        """The direct children, in the order they were assigned."""
         for _, module in self.named_children():
             yield module
 
@@ -171,13 +177,18 @@ class Module:
         yield from self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse=True):
+        """Every Parameter of this module and (with recurse) its descendants, each once; what an
+        optimizer takes: `optim.SGD(model.parameters(), lr=0.1)`.
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix="", recurse=True):
+        """(dotted name, Tensor) for every buffer (state that is saved but not trained)."""
         yield from self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse=True):
+        """Every buffer of this module and (with recurse) its descendants."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -308,6 +319,7 @@ class RemovableHandle:
         RemovableHandle._next_id += 1
 
     def remove(self):
+        """Detach the hook; removing twice is harmless."""
         self._hooks.pop(self.id, None)
 
 

@@ -29,6 +29,9 @@ class LRScheduler:
         self.step()
 
     def lr_at(self, base_lr, epoch):
+        """The learning rate at `epoch` for a group whose initial lr is `base_lr` (the schedule's
+        closed form; subclasses define it).
+        """
         raise NotImplementedError
 
     def step(self):
@@ -48,6 +51,7 @@ class LRScheduler:
                 for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Restore a `state_dict()`: the epoch count, base lrs and the schedule's settings."""
         self.__dict__.update({k: (list(v) if isinstance(v, list) else v)
                               for k, v in state_dict.items()})
 
