@@ -64,8 +64,9 @@ def conv_config(data):
     hw = tuple(_side(data, k, d, p) for k, d, p in zip(kernel, as_pair(dilation), pads))
     n = data.draw(st.integers(1, 2))
     bias = values(data, (c_out,)) if data.draw(st.booleans()) else None
-    return dict(x=values(data, (n, c_in) + hw), weight=values(data, (c_out, c_in // groups) + kernel),
-                bias=bias, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    weight = values(data, (c_out, c_in // groups) + kernel)
+    return dict(x=values(data, (n, c_in) + hw), weight=weight, bias=bias, stride=stride,
+                padding=padding, dilation=dilation, groups=groups)
 
 
 def depthwise_config(data):

@@ -10,6 +10,7 @@ from hypothesis import given, strategies as st
 import minigrad as mg
 import minigrad.functional as F
 import naive_conv
+from minigrad.ops import conv as conv_ops
 from cases_conv import (GRADCHECK_CASES, as_pair, conv_config, depthwise_config,
                         explicit_padding, pointwise_config)
 from strategies import leaf, values
@@ -50,6 +51,19 @@ def _check_against_naive(function, config, groups):
 def test_conv2d_matches_loop_reference(data):
     config = conv_config(data)
     _check_against_naive(F.conv2d, config, config["groups"])
+
+
+@given(data=st.data())
+def test_conv2d_in_kernel_row_pieces_matches_loop_reference(data):
+    """A patch matrix above conv.PATCH_BYTES is built a few kernel rows at a time, and again
+    for dL/dW; a 1-byte limit forces that on small shapes."""
+    config = conv_config(data)
+    limit = conv_ops.PATCH_BYTES
+    conv_ops.PATCH_BYTES = 1
+    try:
+        _check_against_naive(F.conv2d, config, config["groups"])
+    finally:
+        conv_ops.PATCH_BYTES = limit
 
 
 @given(data=st.data())
@@ -337,72 +351,81 @@ def _t(*shape, dtype=np.float64):
     return mg.Tensor(np.zeros(shape, dtype=dtype))
 
 
+X = (1, 3, 8, 8)  # the input shape most error cases use
+W = (4, 3, 3, 3)
+
 ERRORS = [
     # (call, exception, words the message must contain)
-    (lambda: F.conv2d(_t(3, 8, 8), _t(4, 3, 3, 3)), ValueError, ["conv2d", "x", "4-D", "(3, 8, 8)"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3)), ValueError, ["conv2d", "weight", "4-D", "(4, 3, 3)"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 2, 3, 3)), ValueError, ["conv2d", "3 channels", "2"]),
+    (lambda: F.conv2d(_t(3, 8, 8), _t(*W)), ValueError, ["conv2d", "x", "4-D", "(3, 8, 8)"]),
+    (lambda: F.conv2d(_t(*X), _t(4, 3, 3)), ValueError,
+     ["conv2d", "weight", "4-D", "(4, 3, 3)"]),
+    (lambda: F.conv2d(_t(*X), _t(4, 2, 3, 3)), ValueError, ["conv2d", "3 channels", "2"]),
     (lambda: F.conv2d(_t(1, 4, 8, 8), _t(6, 1, 3, 3), groups=4), ValueError,
      ["conv2d", "groups=4", "C_out=6"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 1, 3, 3), groups=2), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(4, 1, 3, 3), groups=2), ValueError,
      ["conv2d", "groups=2", "C_in=3"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), groups=0), ValueError, ["groups", ">= 1", "0"]),
-    (lambda: F.conv2d(_t(1, 3, 2, 8), _t(4, 3, 3, 3)), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(*W), groups=0), ValueError, ["groups", ">= 1", "0"]),
+    (lambda: F.conv2d(_t(1, 3, 2, 8), _t(*W)), ValueError,
      ["conv2d", "larger than the padded input", "(2, 8)"]),
-    (lambda: F.conv2d(_t(1, 3, 5, 5), _t(4, 3, 3, 3), dilation=3), ValueError,
+    (lambda: F.conv2d(_t(1, 3, 5, 5), _t(*W), dilation=3), ValueError,
      ["conv2d", "larger than the padded input", "dilation"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), stride=0), ValueError, ["conv2d", "stride", ">= 1", "0"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), dilation=(1, 0)), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(*W), stride=0), ValueError, ["conv2d", "stride", ">= 1", "0"]),
+    (lambda: F.conv2d(_t(*X), _t(*W), dilation=(1, 0)), ValueError,
      ["conv2d", "dilation", ">= 1"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), padding=-1), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(*W), padding=-1), ValueError,
      ["conv2d", "padding", ">= 0", "-1"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), padding="full"), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(*W), padding="full"), ValueError,
      ["conv2d", "padding", "'same'", "'full'"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), stride=2, padding="same"), ValueError,
+    (lambda: F.conv2d(_t(*X), _t(*W), stride=2, padding="same"), ValueError,
      ["conv2d", "'same'", "stride"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), stride=1.5), TypeError, ["conv2d", "stride", "1.5"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), stride=(1, 2, 3)), TypeError, ["conv2d", "stride"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), _t(3)), ValueError, ["conv2d", "bias", "(4,)", "(3,)"]),
-    (lambda: F.conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), _t(4, 1)), ValueError, ["conv2d", "bias", "(4, 1)"]),
-    (lambda: F.conv2d(mg.Tensor(np.zeros((1, 3, 8, 8), dtype=np.int64)), _t(4, 3, 3, 3)), TypeError,
+    (lambda: F.conv2d(_t(*X), _t(*W), stride=1.5), TypeError, ["conv2d", "stride", "1.5"]),
+    (lambda: F.conv2d(_t(*X), _t(*W), stride=(1, 2, 3)), TypeError, ["conv2d", "stride"]),
+    (lambda: F.conv2d(_t(*X), _t(*W), _t(3)), ValueError, ["conv2d", "bias", "(4,)", "(3,)"]),
+    (lambda: F.conv2d(_t(*X), _t(*W), _t(4, 1)), ValueError, ["conv2d", "bias", "(4, 1)"]),
+    (lambda: F.conv2d(_t(*X, dtype=np.int64), _t(*W)), TypeError,
      ["conv2d", "floating", "int64"]),
-    (lambda: F.depthwise_conv2d(_t(8, 8, 3), _t(3, 1, 3, 3)), ValueError, ["depthwise_conv2d", "4-D"]),
-    (lambda: F.depthwise_conv2d(_t(1, 3, 8, 8), _t(3, 3, 3, 3)), ValueError,
+    (lambda: F.depthwise_conv2d(_t(8, 8, 3), _t(3, 1, 3, 3)), ValueError,
+     ["depthwise_conv2d", "4-D"]),
+    (lambda: F.depthwise_conv2d(_t(*X), _t(3, 3, 3, 3)), ValueError,
      ["depthwise_conv2d", "(C * m, 1, kH, kW)", "(3, 3, 3, 3)"]),
-    (lambda: F.depthwise_conv2d(_t(1, 3, 8, 8), _t(4, 1, 3, 3)), ValueError, ["depthwise_conv2d", "C = 3"]),
-    (lambda: F.depthwise_conv2d(_t(1, 3, 8, 8), _t(3, 1, 9, 3)), ValueError,
+    (lambda: F.depthwise_conv2d(_t(*X), _t(4, 1, 3, 3)), ValueError,
+     ["depthwise_conv2d", "C = 3"]),
+    (lambda: F.depthwise_conv2d(_t(*X), _t(3, 1, 9, 3)), ValueError,
      ["depthwise_conv2d", "larger than the padded input"]),
-    (lambda: F.depthwise_conv2d(_t(1, 3, 8, 8), _t(3, 1, 3, 3), stride=(0, 1)), ValueError,
+    (lambda: F.depthwise_conv2d(_t(*X), _t(3, 1, 3, 3), stride=(0, 1)), ValueError,
      ["depthwise_conv2d", "stride"]),
-    (lambda: F.depthwise_conv2d(_t(1, 3, 8, 8), _t(3, 1, 3, 3), _t(6)), ValueError,
+    (lambda: F.depthwise_conv2d(_t(*X), _t(3, 1, 3, 3), _t(6)), ValueError,
      ["depthwise_conv2d", "bias", "(3,)", "(6,)"]),
-    (lambda: F.pointwise_conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3)), ValueError,
+    (lambda: F.pointwise_conv2d(_t(*X), _t(4, 3, 3, 3)), ValueError,
      ["pointwise_conv2d", "(C_out, C_in, 1, 1)", "(4, 3, 3, 3)"]),
-    (lambda: F.pointwise_conv2d(_t(1, 3, 8, 8), _t(4, 2, 1, 1)), ValueError, ["pointwise_conv2d", "C_in = 3"]),
-    (lambda: F.pointwise_conv2d(_t(1, 3, 8, 8), _t(4, 3)), ValueError, ["pointwise_conv2d", "4-D", "(4, 3)"]),
-    (lambda: F.pointwise_conv2d(_t(1, 3, 8, 8), _t(4, 3, 1, 1), _t(5)), ValueError, ["pointwise_conv2d", "bias"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 8), _t(4, 3, 3, 3), _t(4, 4, 3, 1)), ValueError,
+    (lambda: F.pointwise_conv2d(_t(*X), _t(4, 2, 1, 1)), ValueError,
+     ["pointwise_conv2d", "C_in = 3"]),
+    (lambda: F.pointwise_conv2d(_t(*X), _t(4, 3)), ValueError,
+     ["pointwise_conv2d", "4-D", "(4, 3)"]),
+    (lambda: F.pointwise_conv2d(_t(*X), _t(4, 3, 1, 1), _t(5)), ValueError,
+     ["pointwise_conv2d", "bias"]),
+    (lambda: F.spatial_separable_conv2d(_t(*X), _t(4, 3, 3, 3), _t(4, 4, 3, 1)), ValueError,
      ["spatial_separable_conv2d", "weight_row", "(C_mid, C_in/groups, 1, kW)"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 8), _t(4, 3, 1, 3), _t(4, 4, 3, 3)), ValueError,
+    (lambda: F.spatial_separable_conv2d(_t(*X), _t(4, 3, 1, 3), _t(4, 4, 3, 3)), ValueError,
      ["spatial_separable_conv2d", "weight_col", "(C_out, C_mid/groups, kH, 1)"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 8), _t(4, 3, 1, 3), _t(4, 5, 3, 1)), ValueError,
+    (lambda: F.spatial_separable_conv2d(_t(*X), _t(4, 3, 1, 3), _t(4, 5, 3, 1)), ValueError,
      ["spatial_separable_conv2d", "weight_col", "5"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 2, 8, 8), _t(4, 3, 1, 3), _t(4, 4, 3, 1)), ValueError,
-     ["spatial_separable_conv2d", "weight_row", "2 channels"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 8), _t(4, 3, 1, 3), _t(4, 4, 3, 1), stride=2,
-                                        padding="same"), ValueError,
-     ["spatial_separable_conv2d", "'same'", "stride"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 2), _t(4, 3, 1, 3), _t(4, 4, 3, 1)), ValueError,
-     ["spatial_separable_conv2d", "larger than the padded input"]),
-    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 8), _t(4, 3, 1, 3), _t(4, 4, 3, 1), _t(3)),
+    (lambda: F.spatial_separable_conv2d(_t(1, 2, 8, 8), _t(4, 3, 1, 3), _t(4, 4, 3, 1)),
+     ValueError, ["spatial_separable_conv2d", "weight_row", "2 channels"]),
+    (lambda: F.spatial_separable_conv2d(_t(*X), _t(4, 3, 1, 3), _t(4, 4, 3, 1), stride=2,
+                                        padding="same"),
+     ValueError, ["spatial_separable_conv2d", "'same'", "stride"]),
+    (lambda: F.spatial_separable_conv2d(_t(1, 3, 8, 2), _t(4, 3, 1, 3), _t(4, 4, 3, 1)),
+     ValueError, ["spatial_separable_conv2d", "larger than the padded input"]),
+    (lambda: F.spatial_separable_conv2d(_t(*X), _t(4, 3, 1, 3), _t(4, 4, 3, 1), _t(3)),
      ValueError, ["spatial_separable_conv2d", "bias", "(4,)"]),
-    (lambda: F.depthwise_separable_conv2d(_t(1, 3, 8, 8), _t(3, 1, 3, 3), _t(5, 4, 1, 1)), ValueError,
+    (lambda: F.depthwise_separable_conv2d(_t(*X), _t(3, 1, 3, 3), _t(5, 4, 1, 1)), ValueError,
      ["depthwise_separable_conv2d", "pointwise_weight", "C_in = 3"]),
-    (lambda: F.depthwise_separable_conv2d(_t(1, 3, 8, 8), _t(3, 3, 3, 3), _t(5, 3, 1, 1)), ValueError,
+    (lambda: F.depthwise_separable_conv2d(_t(*X), _t(3, 3, 3, 3), _t(5, 3, 1, 1)), ValueError,
      ["depthwise_separable_conv2d", "depthwise_weight"]),
-    (lambda: F.depthwise_separable_conv2d(_t(1, 3, 8, 8), _t(3, 1, 3, 3), _t(5, 3, 1, 1), _t(5)),
+    (lambda: F.depthwise_separable_conv2d(_t(*X), _t(3, 1, 3, 3), _t(5, 3, 1, 1), _t(5)),
      ValueError, ["depthwise_separable_conv2d", "depthwise_bias", "(3,)"]),
-    (lambda: F.depthwise_separable_conv2d(_t(1, 3, 8, 8), _t(3, 1, 3, 3), _t(5, 3, 1, 1), None, _t(3)),
+    (lambda: F.depthwise_separable_conv2d(_t(*X), _t(3, 1, 3, 3), _t(5, 3, 1, 1), None, _t(3)),
      ValueError, ["depthwise_separable_conv2d", "pointwise_bias", "(5,)"]),
 ]
 

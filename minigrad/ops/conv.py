@@ -16,9 +16,8 @@ The separable convolutions are compositions of these, so their gradients follow.
 import numpy as np
 
 from ..function import Function
-from .im2col import (add_patches, add_row_windows, band_gradient, band_matrices,
-                     conv_output_size, crop_to_nchw, pad_channel_major, patches, row_windows,
-                     wide_layout)
+from .im2col import (add_patch_products, band_gradient, band_matrices, conv_output_size,
+                     crop_to_nchw, pad_channel_major, patches, row_windows, wide_layout)
 
 
 # ----- argument checking ------------------------------------------------------------------
@@ -150,59 +149,58 @@ class Conv2d(Function):
     j sw + dj dw], where g = o // (C_out / groups) is o's group and Cg = C_in / groups.
 
     As matrices, per group: cols = im2col(x_pad) (kH kW Cg, N H_out W_out), W = w with rows
-    (o) and columns (di, dj, c) (C_out/groups, kH kW Cg), and Y = W @ cols.
+    (o) and columns (di, dj, c) (C_out/groups, kH kW Cg), and Y = W @ cols (built in pieces
+    of a few kernel rows when cols would be large, see PATCH_BYTES).
     VJP:  dL/dW = G @ cols^T      (each weight meets the input patches it multiplied)
-          dL/dx = col2im(W^T @ G)  (each patch entry goes back to the pixel it was read from)
+          dL/dx = col2im(W^T @ G)  (each patch entry goes back to the pixel it was read from;
+                                    computed one kernel offset at a time, see
+                                    `im2col.add_patch_products`)
           dL/db = sum of g over n, i, j
-    With stride 1, dL/dx is itself a convolution: g padded by d (k - 1) - pad on each side,
-    correlated with the kernel flipped in space and with its in/out channels swapped. That
-    is computed with the same im2col and matrix product as the forward.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation, groups):
-        kernel = weight.shape[2:]
+        n, c_out, kernel = x.shape[0], weight.shape[0], weight.shape[2:]
         out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
-        y, cols = _correlate(x, _weight_rows(weight, groups), kernel, stride, padding,
-                             dilation, out_hw)
-        ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw
-        ctx.cols = cols if ctx.needs_input_grad[1] else None
-        ctx.weight = weight if ctx.needs_input_grad[0] else None
-        ctx.groups = groups
+        wide = wide_layout(stride)
+        padded = pad_channel_major(x, padding, extra_rows=1 if wide else 0)
+        width = padded.shape[3] if wide else out_hw[1]
+        w_rows = _weight_rows(weight, groups)
+        pieces = _kernel_row_pieces(padded, kernel, out_hw[0] * width)
+        y = None
+        for rows, cols in _patch_pieces(padded, pieces, kernel, stride, dilation, out_hw, groups):
+            term = np.matmul(w_rows[:, :, rows], cols)  # (groups, C_out/groups, N H_out width)
+            y = term if y is None else np.add(y, term, out=y)
+        ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw, width, pieces
+        # Saved for dL/dW: the patch matrix when it was built whole, else the padded input,
+        # from which backward builds the pieces again.
+        saved = cols if len(pieces) == 1 else padded
+        ctx.saved_input = saved if ctx.needs_input_grad[1] else None
+        ctx.padded_shape = padded.shape
+        ctx.w_rows = w_rows
+        y = y.reshape((c_out, n) + out_hw[:1] + (width,))[..., :out_hw[1]]
         return _with_bias(y, bias)
 
     @staticmethod
     def backward(ctx, grad):
-        x_shape, kernel, stride, padding, dilation, out_hw = ctx.geometry
-        n, c_out = grad.shape[:2]
-        groups = ctx.groups
+        x_shape, kernel, stride, padding, dilation, out_hw, width, pieces = ctx.geometry
+        c_out = grad.shape[1]
+        groups = ctx.w_rows.shape[0]
+        # g in the layout of Y, zero in the wide layout's dropped columns.
+        g = _channel_major(grad, groups, width)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            weight = ctx.weight
-            if stride == (1, 1):
-                # Swap in/out channels (per group) and flip the kernel in space.
-                flipped = weight[:, :, ::-1, ::-1].reshape(groups, c_out // groups, -1,
-                                                          *kernel).swapaxes(1, 2)
-                flipped = flipped.reshape(-1, c_out // groups, *kernel)
-                back_padding = tuple((d * (k - 1) - a, d * (k - 1) - b)
-                                     for k, d, (a, b) in zip(kernel, dilation, padding))
-                y, _ = _correlate(grad, _weight_rows(flipped, groups), kernel, (1, 1),
-                                  back_padding, dilation, x_shape[2:])
-                grad_x = _with_bias(y, None)
-            else:
-                g = _channel_major(grad, groups, grad.shape[3])
-                grad_cols = np.matmul(_weight_rows(weight, groups).transpose(0, 2, 1), g)
-                padded_shape = (x_shape[1], n) + tuple(
-                    size + a + b for size, (a, b) in zip(x_shape[2:], padding))
-                grad_padded = add_patches(grad_cols, padded_shape, kernel, stride, dilation,
-                                          out_hw)
-                grad_x = crop_to_nchw(grad_padded, padding, x_shape[2:])
+            grad_padded = add_patch_products(ctx.w_rows, g, ctx.padded_shape, kernel, stride,
+                                             dilation, out_hw)
+            grad_x = crop_to_nchw(grad_padded, padding, x_shape[2:])
         if ctx.needs_input_grad[1]:
-            cols = ctx.cols
-            # g in the layout of Y, zero in the wide layout's dropped columns.
-            width = cols.shape[2] // (n * out_hw[0])
-            g = _channel_major(grad, groups, width)
-            grad_rows = np.matmul(g, cols.transpose(0, 2, 1))
+            if len(pieces) == 1:
+                grad_rows = np.matmul(g, ctx.saved_input.transpose(0, 2, 1))
+            else:
+                grad_rows = np.concatenate([
+                    np.matmul(g, cols.transpose(0, 2, 1)) for _, cols in _patch_pieces(
+                        ctx.saved_input, pieces, kernel, stride, dilation, out_hw, groups)
+                ], axis=2)
             c_group = x_shape[1] // groups
             grad_w = grad_rows.reshape(c_out, *kernel, c_group).transpose(0, 3, 1, 2)
         if len(ctx.needs_input_grad) == 2:
@@ -211,25 +209,37 @@ class Conv2d(Function):
         return grad_x, grad_w, grad_b
 
 
+#: Largest patch matrix built in one piece, in bytes. The patch matrix is kH kW times the size
+#: of the input, and it is kept for the weight gradient; above this size it is built and
+#: multiplied a few kernel rows at a time (its rows are ordered (di, dj, c), so the rows of
+#: one kernel row are one block) and not kept: backward builds the pieces again from the
+#: padded input. Slower (the patches are copied twice), but memory stays near the input's.
+PATCH_BYTES = 64 * 2**20
+
+
+def _kernel_row_pieces(padded, kernel, positions_per_image):
+    """The kernel rows as consecutive ranges, each making a patch matrix of <= PATCH_BYTES."""
+    c, n = padded.shape[:2]
+    row_bytes = kernel[1] * c * n * positions_per_image * padded.itemsize
+    per_piece = max(1, PATCH_BYTES // row_bytes)
+    return [(start, min(start + per_piece, kernel[0])) for start in range(0, kernel[0],
+                                                                          per_piece)]
+
+
+def _patch_pieces(padded, pieces, kernel, stride, dilation, out_hw, groups):
+    """Yield (columns of W, patch matrix) for each range of kernel rows in `pieces`."""
+    kh, kw = kernel
+    c_group = padded.shape[0] // groups
+    for first, last in pieces:
+        cols = patches(padded[:, :, first * dilation[0]:], (last - first, kw), stride, dilation,
+                       out_hw, groups)
+        yield slice(first * kw * c_group, last * kw * c_group), cols
+
+
 def _weight_rows(weight, groups):
     """(C_out, Cg, kH, kW) -> per group (C_out/groups, kH kW Cg), columns in cols' row order."""
     c_out, c_group, kh, kw = weight.shape
     return weight.transpose(0, 2, 3, 1).reshape(groups, c_out // groups, kh * kw * c_group)
-
-
-def _correlate(x, w_rows, kernel, stride, padding, dilation, out_hw):
-    """The convolution as im2col then one matrix product per group.
-
-    Returns y as a (C_out, N, H_out, W_out) channel-major view, and the im2col matrix.
-    """
-    wide = wide_layout(stride)
-    padded = pad_channel_major(x, padding, extra_rows=1 if wide else 0)
-    cols = patches(padded, kernel, stride, dilation, out_hw, w_rows.shape[0])
-    y = np.matmul(w_rows, cols)  # (groups, C_out/groups, N H_out width)
-    width = padded.shape[3] if wide else out_hw[1]
-    c_out = w_rows.shape[0] * w_rows.shape[1]
-    y = y.reshape(c_out, x.shape[0], out_hw[0], width)[:, :, :, :out_hw[1]]
-    return y, cols
 
 
 def _channel_major(grad, groups, width):
@@ -279,12 +289,14 @@ class DepthwiseConv2d(Function):
     Each of the C input channels is filtered by its own m filters (channel multiplier m); no
     channel is mixed with another. Same result as Conv2d with groups = C.
 
-    How: the padded images of channel c are stacked row under row, and every window of kH
-    rows (one per output row) becomes a row of X_c (`im2col.row_windows`). The filters become
-    one banded matrix B_c (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched
-    matrix product over the channels instead of kH kW elementwise passes.
-    VJP:  dL/dX_c = G_c @ B_c^T, its window rows added back into place
-          dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw
+    How: the padded images of channel c are stacked row under row. Output row i of image n
+    reads a window of span = dh (kH - 1) + 1 stacked rows; laid side by side the windows form
+    X_c (windows, span W_pad) (`im2col.row_windows`), and the filters form one banded matrix
+    B_c (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched matrix product over
+    the channels instead of kH kW elementwise passes over the batch.
+    VJP:  dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw
+          dL/dx: each window gets its row of G_c @ B_c^T; summed where windows overlap, that
+                 is again such a product, of windows of G_c with B_c's rows reversed
           dL/db = sum of g over n, i, j
     """
 
@@ -292,19 +304,20 @@ class DepthwiseConv2d(Function):
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation):
         n, c, h, w = x.shape
         kernel = weight.shape[2:]
-        (sh, sw), (dh, dw), ((top, bottom), (left, right)) = stride, dilation, padding
+        (sh, sw), ((top, bottom), (left, right)) = stride, padding
         oh, ow = conv_output_size((h, w), kernel, stride, padding, dilation)
+        span = dilation[0] * (kernel[0] - 1) + 1
         # Each image gets `rows` rows, a multiple of sh, so that output row i of image n reads
-        # from stacked row (n rows + i sh) on: windows sh rows apart across the whole batch.
-        # The windows that straddle two images are computed and thrown away; the last ones
-        # reach (kH - 1) dh rows past the last image.
+        # the window starting at stacked row n rows + i sh: windows sh rows apart across the
+        # whole batch. The windows that straddle two images are computed and thrown away;
+        # the last ones reach span - 1 rows past the last image.
         rows = -(-(h + top + bottom) // sh) * sh
         w_pad = w + left + right
-        stacked = np.zeros((c, n * rows + (kernel[0] - 1) * dh, w_pad), dtype=x.dtype)
+        stacked = np.zeros((c, n * rows + span - 1, w_pad), dtype=x.dtype)
         images = stacked[:, :n * rows].reshape(c, n, rows, w_pad)
         images[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)
-        windows = row_windows(stacked, kernel[0], dh, sh, n * rows // sh)
-        bands = band_matrices(weight, c, sw, dw, w_pad, ow)
+        windows = row_windows(stacked, span, sh, n * rows // sh)
+        bands = band_matrices(weight, c, dilation, sw, w_pad, ow)
         y = np.matmul(windows, bands)  # (C, N rows / sh, m W_out)
         ctx.geometry = x.shape, padding, stride, dilation, kernel, rows, (oh, ow)
         ctx.windows = windows if ctx.needs_input_grad[1] else None
@@ -321,22 +334,27 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (n, c, h, w), padding, (sh, sw), (dh, dw), kernel, rows, (oh, ow) = ctx.geometry
+        (n, c, h, w), padding, (sh, sw), dilation, kernel, rows, (oh, ow) = ctx.geometry
         m = grad.shape[1] // c
-        # g in the layout of Y (C, N rows/sh, m W_out); the thrown-away windows get 0.
-        g = np.zeros((c, n, rows // sh, m, ow), dtype=grad.dtype)
-        g[:, :, :oh] = grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4)
-        g = g.reshape(c, n * rows // sh, m * ow)
+        span = dilation[0] * (kernel[0] - 1) + 1
+        # Output row i of image n goes to its window's first stacked row, n rows + i sh (rows
+        # in between stay 0), after span - 1 leading zero rows: then the windows of g_rows,
+        # one per stacked row, are what dL/dx needs.
+        lead = span - 1
+        g_rows = np.zeros((c, lead + n * rows, m * ow), dtype=grad.dtype)
+        placed = g_rows[:, lead:].reshape(c, n, rows // sh, sh, m, ow)[:, :, :oh, 0]
+        placed[...] = grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            grad_windows = np.matmul(g, ctx.bands.transpose(0, 2, 1))
-            grad_stacked = add_row_windows(grad_windows, n * rows + (kernel[0] - 1) * dh,
-                                           kernel[0], dh, sh)
-            grad_images = grad_stacked[:, :n * rows].reshape(c, n, rows, -1)
-            grad_x = crop_to_nchw(grad_images, padding, (h, w))
+            # B_c^T with its span rows in reverse: (C, span * m W_out, W_pad)
+            bands = ctx.bands.reshape(c, span, -1, m * ow)[:, ::-1].transpose(0, 1, 3, 2)
+            reversed_bands = bands.reshape(c, span * m * ow, -1)
+            grad_stacked = np.matmul(row_windows(g_rows, span, 1, n * rows), reversed_bands)
+            grad_x = crop_to_nchw(grad_stacked.reshape(c, n, rows, -1), padding, (h, w))
         if ctx.needs_input_grad[1]:
+            g = g_rows[:, lead::sh]  # the rows of G, one per window
             grad_bands = np.matmul(ctx.windows.transpose(0, 2, 1), g)
-            grad_w = band_gradient(grad_bands, kernel, sw, dw, ow)
+            grad_w = band_gradient(grad_bands, kernel, dilation, sw, ow)
         if len(ctx.needs_input_grad) == 2:
             return grad_x, grad_w
         grad_b = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None

@@ -5,21 +5,22 @@ patch out as one column of a matrix ("im2col") and the whole convolution is one 
 product, which BLAS runs near the machine's peak:
 
     cols[(di, dj, c), (n, i, j)] = x_pad[n, c, i * sh + di * dh, j * sw + dj * dw]
-    y[o, (n, i, j)]              = sum_(di, dj, c)  w[o, (di, dj, c)] * cols[(di, dj, c), (n, i, j)]
+    y[o, (n, i, j)] = sum_(di, dj, c) w[o, (di, dj, c)] * cols[(di, dj, c), (n, i, j)]
 
 Layout choices, all for speed:
 - The padded input is stored channel-major, (C, N, H, W), so each row of `cols` is one long
   run of (n, i, j) and the output comes out as (C_out, N * H_out * W_out).
-- Rows are ordered (di, dj, c) rather than (c, di, dj): then the block of rows of one kernel
-  offset is contiguous, which is what `add_patches` (col2im) reads.
+- Rows are ordered (di, dj, c) rather than (c, di, dj): then the weights of one kernel offset
+  are one contiguous block of columns of W, which is what `add_patch_products` (col2im) uses.
 - With stride 1, output column j runs over the whole padded width W_pad, not just W_out:
   then the columns (i, j) of one image read x_pad at i * W_pad + j + offset, one contiguous
   run, and building `cols` is a few long copies instead of many short ones. The W_pad - W_out
   extra columns wrap around into the next row; their outputs are computed and dropped.
 
 The depthwise convolution has no channel sum to feed a matrix product, so it uses a different
-trick (`band_matrices`): along the width, filtering each row with a 1-D kernel is a product
-with a banded (Toeplitz) matrix.
+trick: along the width, filtering a row with a 1-D kernel is a product with a banded
+(Toeplitz) matrix (`band_matrices`), and a window of kH rows (`row_windows`) times kH such
+bands stacked is the whole 2-D filter, for every output column of that row at once.
 """
 
 import numpy as np
@@ -37,14 +38,11 @@ def conv_output_size(hw, kernel, stride, padding, dilation):
 def pad_channel_major(x, padding, extra_rows=0):
     """x (N, C, H, W) -> a zero-padded copy laid out (C, N, H_pad + extra_rows, W_pad).
 
-    padding is ((top, bottom), (left, right)); a negative amount crops instead. The extra
-    zero rows at the bottom give the wide patch layout room to read past the last row.
+    padding is ((top, bottom), (left, right)). The extra zero rows at the bottom give the
+    wide patch layout room to read past the last row.
     """
     n, c, h, w = x.shape
     (top, bottom), (left, right) = padding
-    x = x[:, :, max(0, -top):h - max(0, -bottom), max(0, -left):w - max(0, -right)]
-    top, bottom, left, right = (max(0, p) for p in (top, bottom, left, right))
-    h, w = x.shape[2:]
     padded = np.zeros((c, n, h + top + bottom + extra_rows, w + left + right), dtype=x.dtype)
     padded[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)
     return padded
@@ -63,7 +61,8 @@ def wide_layout(stride):
 
 
 def _offset_view(padded, di, dj, stride, dilation, out_hw):
-    """Elements that kernel offset (di, dj) meets at every output position: (C, N, H_out, W_out)."""
+    """The elements kernel offset (di, dj) meets at every output position, a strided view
+    (C, N, H_out, W_out)."""
     (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_hw
     top, left = di * dh, dj * dw
     return padded[:, :, top:top + sh * (oh - 1) + 1:sh, left:left + sw * (ow - 1) + 1:sw]
@@ -72,10 +71,10 @@ def _offset_view(padded, di, dj, stride, dilation, out_hw):
 def patches(padded, kernel, stride, dilation, out_hw, groups=1):
     """im2col: every receptive field of `padded` (C, N, rows, W_pad) as one column.
 
-    Returns a contiguous array (groups, kH * kW * C/groups, N * H_out * width), width = W_pad
-    in the wide layout (stride 1), else W_out; row (di, dj, c) of group g holds input channel g * C/groups + c.
-    With stride 1 (the wide layout) `padded` needs one extra zero row at the bottom, where
-    the wrapped-around columns of the last output row read.
+    Returns a contiguous array (groups, kH * kW * C/groups, N * H_out * width), with
+    width = W_pad in the wide layout (stride 1), else W_out. Row (di, dj, c) of group g holds
+    input channel g * C/groups + c. The wide layout needs one extra zero row at the bottom of
+    `padded`, where the wrapped-around columns of the last output row read.
 
     One strided view covers every (group, offset, channel, n, i, j) at once, and a single
     copy turns it into the matrix: no Python loop over pixels.
@@ -100,51 +99,46 @@ def patches(padded, kernel, stride, dilation, out_hw, groups=1):
     return np.ascontiguousarray(view).reshape(groups, kh * kw * c_group, -1)
 
 
-def add_patches(cols, padded_shape, kernel, stride, dilation, out_hw):
-    """col2im, the adjoint of `patches` (for the W_out-wide layout): add every column entry
-    back where it was read from.
+def add_patch_products(w_rows, g, padded_shape, kernel, stride, dilation, out_hw):
+    """col2im(W^T @ G), the input gradient of `patches` then W @ cols, one kernel offset at
+    a time, so that the big (kH kW Cg, N H_out width) matrix W^T @ G is never built.
 
-    cols: (groups, kH * kW * C/groups, N * H_out * W_out). Returns (C, N, H_pad, W_pad).
-    An input element inside several receptive fields collects the sum of their entries.
-    The loop runs over the kH * kW kernel offsets; each step adds a whole (C, N, H_out,
-    W_out) block into a strided view.
+    w_rows: (groups, C_out/groups, kH * kW * Cg), g: (groups, C_out/groups, N * H_out * width)
+    in `patches`' layout (zero in the wide layout's dropped columns). For each offset (di, dj),
+    W[:, :, (di, dj)]^T @ G is what each input pixel read by that offset gets back; pixels read
+    by several offsets add up. Returns (C, N, rows, W_pad), zeros where nothing was read.
     """
-    c, n = padded_shape[:2]
-    kh, kw = kernel
-    groups = cols.shape[0]
-    blocks = cols.reshape(groups, kh, kw, c // groups, n, *out_hw)
-    out = np.zeros(padded_shape, dtype=cols.dtype)
+    c, n, rows, w_pad = padded_shape
+    (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_hw
+    groups, per_group = w_rows.shape[:2]
+    offsets = w_rows.reshape(groups, per_group, kh, kw, -1)
+    out = np.zeros(padded_shape, dtype=g.dtype)
+    block = np.empty((groups, c // groups, g.shape[2]), dtype=g.dtype)
+    wide = wide_layout(stride)
+    flat = out.reshape(c, n, rows * w_pad)
     for di in range(kh):
         for dj in range(kw):
-            target = _offset_view(out, di, dj, stride, dilation, out_hw)
-            target += blocks[:, di, dj].reshape(c, n, *out_hw)
+            np.matmul(offsets[:, :, di, dj].transpose(0, 2, 1), g, out=block)
+            if wide:  # (i, j) of one image is one run, starting at this offset
+                start = di * dh * w_pad + dj * dw
+                flat[:, :, start:start + oh * w_pad] += block.reshape(c, n, oh * w_pad)
+            else:
+                target = _offset_view(out, di, dj, stride, dilation, out_hw)
+                target += block.reshape(c, n, oh, ow)
     return out
 
 
-def row_windows(stacked, kernel_h, dilation_h, stride_h, count):
-    """Windows of kH rows, side by side: (C, rows, W) -> contiguous (C, count, kH * W), with
-
-        windows[c, r, (di, w)] = stacked[c, r * sh + di * dh, w]
-
-    the depthwise path's im2col, over rows only (kH times the input, not kH * kW times)."""
-    c, _, width = stacked.shape
+def row_windows(stacked, span, step, count):
+    """im2col over rows only: (C, rows, W) -> contiguous (C, count, span * W), whose row r is
+    rows r * step ... r * step + span - 1 of `stacked` one after the other (span times the
+    input, not kH * kW times as `patches`)."""
+    c, rows, width = stacked.shape
+    if (count - 1) * step + span > rows:
+        raise ValueError("row_windows: the last window would reach past the last row")
     s_c, s_row, s_w = stacked.strides
-    view = as_strided(stacked, shape=(c, count, kernel_h, width),
-                      strides=(s_c, stride_h * s_row, dilation_h * s_row, s_w), writeable=False)
-    return np.ascontiguousarray(view).reshape(c, count, kernel_h * width)
-
-
-def add_row_windows(grad_windows, rows, kernel_h, dilation_h, stride_h):
-    """The adjoint of `row_windows`: (C, count, kH * W) -> (C, rows, W), each window's rows
-    added back where they were read (a loop over the kH kernel rows)."""
-    c, count, k_width = grad_windows.shape
-    width = k_width // kernel_h
-    out = np.zeros((c, rows, width), dtype=grad_windows.dtype)
-    blocks = grad_windows.reshape(c, count, kernel_h, width)
-    for di in range(kernel_h):
-        start = di * dilation_h
-        out[:, start:start + stride_h * (count - 1) + 1:stride_h] += blocks[:, :, di]
-    return out
+    view = as_strided(stacked, shape=(c, count, span, width),
+                      strides=(s_c, step * s_row, s_row, s_w), writeable=False)
+    return np.ascontiguousarray(view).reshape(c, count, span * width)
 
 
 def _band_positions(kernel_w, stride_w, dilation_w, width_out):
@@ -155,38 +149,42 @@ def _band_positions(kernel_w, stride_w, dilation_w, width_out):
     return rows, np.broadcast_to(columns, rows.shape)
 
 
-def band_matrices(weight, channels, stride_w, dilation_w, width_padded, width_out):
+def band_matrices(weight, channels, dilation, stride_w, width_padded, width_out):
     """Depthwise filters as banded matrices, one per input channel.
 
-    weight (C * m, 1, kH, kW) -> bands (C, kH * W_pad, m * W_out) with
+    weight (C * m, 1, kH, kW) -> bands (C, span * W_pad, m * W_out), span = dh (kH - 1) + 1:
 
-        bands[c, (di, j * sw + dj * dw), (k, j)] = weight[c * m + k, 0, di, dj]
+        bands[c, (di dh, j sw + dj dw), (k, j)] = weight[c * m + k, 0, di, dj],  else 0
 
-    so that a window of kH rows of x_pad (see `row_windows`) @ bands[c] filters it with each
-    of channel c's m filters, at every output column j at once. Most entries are zero: the
-    product spends W_pad multiply-adds per output and kernel row instead of kW, yet BLAS runs
-    it several times faster than kH * kW elementwise passes over the batch would.
+    so that a window of `span` padded rows of channel c, flattened, @ bands[c] filters it with
+    each of c's m filters at every output column j at once (see `window_products`). Most
+    entries are zero: the product spends span * W_pad multiply-adds per output instead of
+    kH * kW, yet BLAS runs it faster than kH * kW elementwise passes over the batch would.
     """
     _, _, kh, kw = weight.shape
+    dh, dw = dilation
     m = weight.shape[0] // channels
-    bands = np.zeros((channels, kh, width_padded, m, width_out), dtype=weight.dtype)
-    rows, cols = _band_positions(kw, stride_w, dilation_w, width_out)
+    span = dh * (kh - 1) + 1
+    bands = np.zeros((channels, span, width_padded, m, width_out), dtype=weight.dtype)
+    rows, cols = _band_positions(kw, stride_w, dw, width_out)
     # Advanced indices on axes 2 and 4 put their (kW, W_out) shape first: (kW, W_out, C, kH, m).
     taps = weight.reshape(channels, m, kh, kw).transpose(3, 0, 2, 1)
-    bands[:, :, rows, :, cols] = taps[:, None]
-    return bands.reshape(channels, kh * width_padded, m * width_out)
+    bands[:, ::dh][:, :, rows, :, cols] = taps[:, None]
+    return bands.reshape(channels, span * width_padded, m * width_out)
 
 
-def band_gradient(grad_bands, kernel, stride_w, dilation_w, width_out):
+def band_gradient(grad_bands, kernel, dilation, stride_w, width_out):
     """The adjoint of `band_matrices`: gather each band's gradient back into the weight.
 
-    grad_bands (C, kH * W_pad, m * W_out) -> (C * m, 1, kH, kW). A weight appears once in every
-    output column's band, so its gradient is the sum over those W_out entries.
+    grad_bands (C, span * W_pad, m * W_out) -> (C * m, 1, kH, kW). A weight appears once in
+    every output column's band, so its gradient is the sum over those W_out entries.
     """
-    kh, kw = kernel
+    (kh, kw), (dh, dw) = kernel, dilation
     c = grad_bands.shape[0]
     m = grad_bands.shape[2] // width_out
-    rows, cols = _band_positions(kw, stride_w, dilation_w, width_out)
-    per_tap = grad_bands.reshape(c, kh, -1, m, width_out)[:, :, rows, :, cols]
+    span = dh * (kh - 1) + 1
+    rows, cols = _band_positions(kw, stride_w, dw, width_out)
+    per_row = grad_bands.reshape(c, span, -1, m, width_out)[:, ::dh]
+    per_tap = per_row[:, :, rows, :, cols]
     # per_tap: (kW, W_out, C, kH, m) -> sum over W_out -> (C, m, kH, kW)
     return per_tap.sum(axis=1).transpose(1, 3, 2, 0).reshape(c * m, 1, kh, kw)
