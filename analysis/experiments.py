@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
 from . import dynamics, flow, plots, variants
@@ -109,10 +110,10 @@ def run_training(ctx):
     cnn = dynamics.resnet_degradation(ctx.split, ctx.size["resnet_ns"],
                                       ctx.size["resnet_epochs"], RESNET_LR, seed=ctx.seed,
                                       progress=ctx.tick)
-    plots.training_loss(result["depths"], result["runs"], "MLP stack",
+    plots.training_loss(result["depths"], result["runs"], "ReLU MLP stacks", "blocks",
                         os.path.join(ctx.out, "training_loss.png"))
-    plots.training_loss(cnn["layers"], cnn["runs"], "ResNet / plain net, layers",
-                        os.path.join(ctx.out, "training_loss_resnet.png"))
+    plots.training_loss(cnn["layers"], cnn["runs"], "ResNets and plain nets (batch norm)",
+                        "layers", os.path.join(ctx.out, "training_loss_resnet.png"))
     plots.gradient_heatmap(result, os.path.join(ctx.out, "gradient_heatmap.png"))
     ctx.write_json("training.json", {"mlp": {"depths": result["depths"], "runs": result["runs"]},
                                      "resnet": cnn})
@@ -163,7 +164,10 @@ def run_variants(ctx):
     ctx.cache["variant_models"] = models
     plots.accuracy_vs_params(rows, os.path.join(ctx.out, "variants_accuracy.png"))
     ctx.write_json("variants.json", {"costs": costs, "accuracy": rows})
+    one_channel = {kind: conv_cost(kind, 1, 1, 3).params
+                   for kind in ("standard", "spatial_separable")}
     return {"figures": ["variants_accuracy.png"], "data": "variants.json", "costs": costs,
+            "one_channel": one_channel,
             "accuracy": rows, "depth": 6 * ctx.size["variant_n"] + 2}
 
 

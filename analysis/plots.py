@@ -10,13 +10,16 @@ import numpy as np  # noqa: E402
 
 STYLE = {"plain": "tab:red", "residual": "tab:blue", "no +1": "tab:orange",
          "unscaled": "tab:purple"}
+LAMBDA_COLORS = {"0.5": "tab:brown", "0.9": "tab:green", "1.0": "tab:cyan", "1.1": "tab:olive"}
 
 
 def _color(name):
-    for key, color in STYLE.items():
-        if key in name and not (key == "residual" and ("no +1" in name or "unscaled" in name
-                                                        or "lambda" in name)):
-            return color
+    """One color per variant across every figure; the scaled shortcuts get their own."""
+    if "lambda=" in name:
+        return LAMBDA_COLORS.get(name.split("lambda=")[1].rstrip(")"))
+    for key in ("no +1", "unscaled", "plain", "residual"):
+        if key in name:
+            return STYLE[key]
     return None
 
 
@@ -77,7 +80,7 @@ def _smooth(values, window):
     return np.convolve(values, kernel, mode="valid")
 
 
-def training_loss(depths, runs, family, path):
+def training_loss(depths, runs, family, unit, path):
     """Experiment 3: training loss against step for each depth, plain and residual."""
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     styles = ["-", "--", ":", "-.", (0, (1, 4))]
@@ -85,11 +88,11 @@ def training_loss(depths, runs, family, path):
         for kind in ("plain", "residual"):
             losses = runs[kind][i]["loss"]
             ax.semilogy(_smooth(losses, 10), color=STYLE[kind], linestyle=styles[i % 5],
-                        label=f"{kind}, {depth}")
+                        label=f"{kind}, {depth} {unit}")
     ax.set_xlabel("step")
     ax.set_ylabel("training loss (moving average of 10 steps)")
-    ax.set_title(f"{family}: deeper plain nets train worse (cf. He et al. 2015, Fig. 1, 6)",
-                 fontsize=10)
+    ax.set_title(f"{family}: deeper plain nets train worse\n(the degradation problem, "
+                 "He et al. 2015, Fig. 1 and 6)", fontsize=10)
     ax.legend(fontsize=7)
     _save(fig, path)
 

@@ -24,3 +24,17 @@ def test_readme_has_both_commands_and_ci_reads_the_test_one():
         assert marker in README
     ci = (ROOT / ".ci" / "run").read_text()
     assert "ci:test" in ci and "README.md" in ci
+
+
+def test_readme_figures_and_links_exist():
+    targets = re.findall(r"\]\(([^)#]+)\)", README)
+    assert any(t.endswith(".png") for t in targets), "the README should show figures"
+    for target in targets:
+        assert (ROOT / target).exists(), f"README links to missing {target}"
+
+
+def test_main_job_is_the_installed_report_command():
+    main = README.split("<!-- ci:main -->", 1)[1].split("```", 2)[1]
+    assert "minigrad-report" in main
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'minigrad-report = "analysis.cli:report_main"' in pyproject
