@@ -167,7 +167,7 @@ def run_variants(ctx):
     one_channel = {kind: conv_cost(kind, 1, 1, 3).params
                    for kind in ("standard", "spatial_separable")}
     return {"figures": ["variants_accuracy.png"], "data": "variants.json", "costs": costs,
-            "one_channel": one_channel,
+            "one_channel": one_channel, "test_size": len(ctx.split.y_test),
             "accuracy": rows, "depth": 6 * ctx.size["variant_n"] + 2}
 
 

@@ -175,6 +175,16 @@ def _section_variants(s):
     for row in s["accuracy"]:
         lines.append(f"| {row['block']} | {row['params']:,} | {row['test_accuracy']:.3f} | "
                      f"{row['train_loss']:.4f} |")
+    by_block = {row["block"]: row for row in s["accuracy"]}
+    standard, separable = by_block["standard"], by_block["depthwise_separable"]
+    lines += [
+        "",
+        f"Here the depthwise-separable ResNet has {standard['params'] / separable['params']:.1f}x "
+        f"fewer parameters and reaches {separable['test_accuracy']:.3f} against "
+        f"{standard['test_accuracy']:.3f}. One seed, and a test set of "
+        f"{s['test_size']} images (one image is {100 / s['test_size']:.2f} points): "
+        "differences of a point or less are within noise.",
+    ]
     return lines + [""]
 
 
