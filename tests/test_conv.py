@@ -66,6 +66,43 @@ def test_conv2d_in_kernel_row_pieces_matches_loop_reference(data):
         conv_ops.PATCH_BYTES = limit
 
 
+@pytest.mark.parametrize("layout, limit", [("wide or plain", 0), ("batch last", 10**9)])
+@given(data=st.data())
+def test_conv2d_in_each_patch_layout_matches_loop_reference(layout, limit, data):
+    """Output maps of at most conv.BATCH_LAST_POSITIONS pixels use the batch-last layout,
+    larger ones the wide (stride 1) or plain layout; forcing each way checks all of them on
+    the same small shapes."""
+    config = conv_config(data)
+    saved = conv_ops.BATCH_LAST_POSITIONS
+    conv_ops.BATCH_LAST_POSITIONS = limit
+    try:
+        _check_against_naive(F.conv2d, config, config["groups"])
+    finally:
+        conv_ops.BATCH_LAST_POSITIONS = saved
+
+
+def test_conv2d_layout_choice_follows_the_output_size():
+    """resnet20's 8x8, 4x4 and 2x2 maps go batch last, 16x16 and larger stay wide."""
+    def batch_last(n, c, hw):
+        x = np.zeros((n, c, hw, hw), dtype=np.float32)
+        return conv_ops._batch_last(x, (3, 3), (hw, hw))
+
+    assert batch_last(128, 16, 8) and batch_last(128, 32, 4) and batch_last(128, 64, 2)
+    assert not batch_last(64, 32, 16) and not batch_last(64, 16, 32)
+    # A patch matrix above PATCH_BYTES is built in pieces, which only the other layouts do.
+    assert not batch_last(2 ** 16, 64, 2)
+
+
+def test_skewed_batch_copies_x_with_its_examples_16_elements_further_apart():
+    from minigrad.ops.im2col import skewed_batch
+
+    x = np.arange(2 * 3 * 4 * 4, dtype=np.float32).reshape(2, 3, 4, 4)
+    skewed = skewed_batch(x)
+    np.testing.assert_array_equal(skewed, x)
+    assert skewed.dtype == x.dtype and not np.shares_memory(skewed, x)
+    assert skewed.strides == ((48 + 16) * 4,) + x.strides[1:]
+
+
 @given(data=st.data())
 def test_depthwise_matches_loop_reference(data):
     config = depthwise_config(data)
