@@ -25,7 +25,6 @@ import os
 import pathlib
 import subprocess
 import sys
-import time
 import tracemalloc
 
 import numpy as np
@@ -33,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import minigrad as mg  # noqa: E402
 import minigrad.functional as F  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 # name: (N, C_in, H, W, C_out, k, stride, pad, groups, kind)
 SHAPES = {
@@ -92,16 +92,6 @@ def forward_flops(spec):
     extra.update(c_mid=c_out) if kind == "spatial_separable" else None
     return 2 * n * F.conv_cost(kind, c_in, c_out, k, out_h, out_w, **extra).mult_adds
 
-
-def median_ms(fn, repeats):
-    fn()
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2] * 1e3
 
 
 def peak_mib(fn):

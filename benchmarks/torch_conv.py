@@ -8,21 +8,11 @@ numpy's OpenBLAS threads would fight for the same cores). Reads a JSON request o
 
 import json
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+from timing import median_ms
 
-
-def median_ms(fn, repeats):
-    fn()
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2] * 1e3
 
 
 def layer(spec, generator):

@@ -11,7 +11,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch_conv import median_ms
+from timing import median_ms
 
 DEPTH_N = {"resnet8": 1, "resnet20": 3, "resnet32": 5, "resnet56": 9}
 
