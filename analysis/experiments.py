@@ -72,8 +72,11 @@ def run_flow(ctx):
               for family, data in results.items()}
     weight_spread = {family: _spread(data["variants"]["plain"]["weight"][1:-1])
                      for family, data in results.items()}
+    activation_spread = {family: _spread(data["variants"]["plain"]["activation"])
+                         for family, data in results.items()}
     return {"figures": ["flow_activation.png", "flow_weight.png"], "data": "flow.json",
             "ratios": ratios, "weight_spread": weight_spread,
+            "activation_spread": activation_spread,
             "depths": {f: d["depth"] for f, d in results.items()}}
 
 

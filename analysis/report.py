@@ -53,9 +53,11 @@ def _section_flow(s):
         "*Weight-gradient norms ||dL/dW_l|| for the same stacks. Glorot & Bengio (2010, "
         "eq. 14) showed that weight gradients can stay roughly flat across layers while "
         "activation gradients vanish, because dL/dW_l = dL/dy_l x_l^T multiplies a "
-        "shrinking gradient by activations that grow toward the bottom. Max/min of the plain "
-        "stacks' hidden-layer weight-gradient norms:* "
-        + ", ".join(f"{f} {_g(s['weight_spread'][f])}" for f in families) + ".",
+        "shrinking gradient by activations that grow toward the bottom. Max/min across "
+        "layers of the plain stacks' hidden-layer weight-gradient norms:* "
+        + ", ".join(f"{f} {_g(s['weight_spread'][f])}" for f in families)
+        + "*; of their activation-gradient norms:* "
+        + ", ".join(f"{f} {_g(s['activation_spread'][f])}" for f in families) + ".",
         "",
     ]
     return lines
