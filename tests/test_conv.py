@@ -66,12 +66,12 @@ def test_conv2d_in_kernel_row_pieces_matches_loop_reference(data):
         conv_ops.PATCH_BYTES = limit
 
 
-@pytest.mark.parametrize("layout, limit", [("wide or plain", 0), ("batch last", 10**9)])
+@pytest.mark.parametrize("layout, limit", [("shifted or plain", 0), ("batch last", 10**9)])
 @given(data=st.data())
 def test_conv2d_in_each_patch_layout_matches_loop_reference(layout, limit, data):
     """Output maps of at most conv.BATCH_LAST_POSITIONS pixels use the batch-last layout,
-    larger ones the wide (stride 1) or plain layout; forcing each way checks all of them on
-    the same small shapes."""
+    larger ones the shifted views (stride 1) or the plain layout; forcing each way checks all
+    of them on the same small shapes."""
     config = conv_config(data)
     saved = conv_ops.BATCH_LAST_POSITIONS
     conv_ops.BATCH_LAST_POSITIONS = limit
@@ -81,8 +81,40 @@ def test_conv2d_in_each_patch_layout_matches_loop_reference(layout, limit, data)
         conv_ops.BATCH_LAST_POSITIONS = saved
 
 
+@given(data=st.data(), pad=st.tuples(*[st.integers(0, 4)] * 4), dilation=st.integers(1, 2),
+       kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)), groups=st.integers(1, 2))
+def test_conv2d_shifted_views_match_loop_reference(data, pad, dilation, kernel, groups):
+    """Stride 1 goes through the shifted views (no patch matrix; dL/dx as a convolution of g
+    with the flipped kernel). Padding on any side up to beyond the kernel's reach (an output
+    larger than the input), unequal sides, dilation and groups all change which positions
+    wrap around and where g is placed."""
+    top, bottom, left, right = pad
+    n, c_in, c_out = data.draw(st.integers(1, 2)), groups * 2, groups * 3
+    hw = tuple(max(1, d * (k - 1) + 1 - a - b) + data.draw(st.integers(0, 3))
+               for k, d, a, b in zip(kernel, (dilation,) * 2, (top, left), (bottom, right)))
+    x, w = values(data, (n, c_in) + hw), values(data, (c_out, 2) + kernel)
+    # Conv2d directly: the public conv2d pads both sides alike (but for 'same').
+    padding = ((top, bottom), (left, right))
+    x_t, w_t = leaf(x), leaf(w)
+    saved = conv_ops.BATCH_LAST_POSITIONS
+    conv_ops.BATCH_LAST_POSITIONS = 0
+    try:
+        y = conv_ops.Conv2d.apply(x_t, w_t, stride=(1, 1), padding=padding,
+                                  dilation=(dilation, dilation), groups=groups)
+        upstream = np.random.default_rng(0).standard_normal(y.shape)
+        y.backward(upstream)
+    finally:
+        conv_ops.BATCH_LAST_POSITIONS = saved
+    expected = naive_conv.conv2d(x, w, None, (1, 1), padding, (dilation, dilation), groups)
+    np.testing.assert_allclose(y.data, expected, **TIGHT)
+    grad_x, grad_w, _ = naive_conv.conv2d_vjp(x, w, upstream, (1, 1), padding,
+                                              (dilation, dilation), groups)
+    np.testing.assert_allclose(x_t.grad, grad_x, **TIGHT)
+    np.testing.assert_allclose(w_t.grad, grad_w, **TIGHT)
+
+
 def test_conv2d_layout_choice_follows_the_output_size():
-    """resnet20's 8x8, 4x4 and 2x2 maps go batch last, 16x16 and larger stay wide."""
+    """resnet20's 8x8, 4x4 and 2x2 maps go batch last, 16x16 and larger use the shifted views."""
     def batch_last(n, c, hw):
         x = np.zeros((n, c, hw, hw), dtype=np.float32)
         return conv_ops._batch_last(x, (3, 3), (hw, hw))

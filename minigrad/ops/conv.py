@@ -7,7 +7,8 @@ cross-correlation (the kernel is not flipped); zero padding;
     H_out = floor((H + pad_top + pad_bottom - dilation_h * (kH - 1) - 1) / stride_h) + 1.
 
 Three ops carry their own forward and backward:
-    Conv2d           im2col, then one matrix product per group (ops/im2col.py explains it)
+    Conv2d           im2col, then one matrix product per group (ops/im2col.py explains it);
+                     with stride 1, one product per kernel offset on shifted views instead
     DepthwiseConv2d  one k x k filter per channel, no channel sum: banded matrix products
     PointwiseConv2d  a 1x1 kernel: one matrix product across channels at every pixel
 The separable convolutions are compositions of these, so their gradients follow.
@@ -18,8 +19,8 @@ import numpy as np
 from ..function import Function
 from .im2col import (add_batch_last_patches, add_patch_products, band_gradient, band_matrices,
                      batch_last_patches, conv_output_size, crop_batch_last, crop_to_nchw,
-                     pad_batch_last, pad_channel_major, patches, row_windows, skewed_batch,
-                     wide_layout)
+                     pad_batch_last, pad_channel_major, pad_flat, patches, row_windows,
+                     shift_offsets, shifted_products, shifted_weight_products, skewed_batch)
 
 
 # ----- argument checking ------------------------------------------------------------------
@@ -150,14 +151,26 @@ class Conv2d(Function):
     """y[n, o, i, j] = b[o] + sum_(c, di, dj) w[o, c, di, dj] x_pad[n, g Cg + c, i sh + di dh,
     j sw + dj dw], where g = o // (C_out / groups) is o's group and Cg = C_in / groups.
 
-    As matrices, per group: cols = im2col(x_pad) (kH kW Cg, N H_out W_out), W = w with rows
-    (o) and columns (di, dj, c) (C_out/groups, kH kW Cg), and Y = W @ cols (built in pieces
-    of a few kernel rows when cols would be large, see PATCH_BYTES).
+    As matrices (strides above 1), per group: cols = im2col(x_pad) (kH kW Cg, N H_out W_out),
+    W = w with rows (o) and columns (di, dj, c) (C_out/groups, kH kW Cg), and Y = W @ cols
+    (built in pieces of a few kernel rows when cols would be large, see PATCH_BYTES).
     VJP:  dL/dW = G @ cols^T      (each weight meets the input patches it multiplied)
           dL/dx = col2im(W^T @ G)  (each patch entry goes back to the pixel it was read from;
                                     computed one kernel offset at a time, see
                                     `im2col.add_patch_products`)
           dL/db = sum of g over n, i, j
+
+    Stride 1 builds no patch matrix ("shifted views", see `im2col.shifted_products` and
+    `_image_slot`): with the images flattened per channel with zero gaps between rows and
+    images, F (C, L + reach), the rows of cols for offset (di, dj) are the slice
+    F[:, off : off + L], off = di dh W_slot + dj dw (W_slot: image row plus its gap), so
+          Y = sum_(di, dj) W_(di, dj) @ F[:, off : off + L]   (W_(di, dj): (C_out/groups, Cg))
+    VJP:  dL/dW_(di, dj) = G @ F[:, off : off + L]^T
+          dL/dF = sum_(di, dj) W_(di, dj)^T @ G shifted right by off; with G stored after
+                  `reach` zeros, G shifted right by off is G's slice at reach - off, which is
+                  the offset of (kH-1-di, kW-1-dj): the same shifted products again, with
+                  the flipped kernel, its channels swapped (a "full" convolution of G)
+    Output positions outside the H_out x W_out map (wrap-around into padding) get g = 0.
 
     Small output maps (at most BATCH_LAST_POSITIONS pixels) use the batch-last layout of
     im2col instead (columns ordered (i, j, n), see `im2col.batch_last_patches`): the same
@@ -172,41 +185,56 @@ class Conv2d(Function):
         out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
         w_rows = _weight_rows(weight, groups)
         ctx.w_rows = w_rows
+        ctx.shifted = False
         if _batch_last(x, kernel, out_hw):
             padded = pad_batch_last(x, padding)
             cols = batch_last_patches(padded, kernel, stride, dilation, out_hw, groups)
             y = np.matmul(w_rows, cols)  # (groups, C_out/groups, H_out W_out N)
             ctx.batch_last = True
-            ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw, None, None
+            ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw, None
             ctx.saved_input = cols if ctx.needs_input_grad[1] else None
             ctx.padded_shape = padded.shape
             return _with_bias(y.reshape((c_out,) + out_hw + (n,)).transpose(3, 0, 1, 2), bias)
-        wide = wide_layout(stride)
-        padded = pad_channel_major(x, padding, extra_rows=1 if wide else 0)
-        width = padded.shape[3] if wide else out_hw[1]
-        pieces = _kernel_row_pieces(padded, kernel, out_hw[0] * width)
+        ctx.batch_last = False
+        if tuple(stride) == (1, 1):
+            slot, lead = _image_slot(x.shape[2:], kernel, padding, dilation)
+            offsets = shift_offsets(kernel, dilation, slot[1])
+            # `tail`: room for the reads of the last positions, `offsets[-1]` further on.
+            flat = pad_flat(x, (slot[0] - x.shape[2], slot[1] - x.shape[3]), lead=lead,
+                            tail=max(0, offsets[-1] - lead))
+            w_offsets = _offset_weights(weight, groups)
+            y = shifted_products(w_offsets, flat, offsets, n * slot[0] * slot[1])
+            ctx.shifted = True
+            ctx.geometry = x.shape, kernel, out_hw, slot, lead, offsets
+            ctx.w_offsets = w_offsets if ctx.needs_input_grad[0] else None
+            ctx.saved_input = flat if ctx.needs_input_grad[1] else None
+            y = y.reshape((c_out, n) + slot)[:, :, :out_hw[0], :out_hw[1]]
+            return _with_bias(y.transpose(1, 0, 2, 3), bias)
+        padded = pad_channel_major(x, padding)
+        pieces = _kernel_row_pieces(padded, kernel, out_hw[0] * out_hw[1])
         y = None
         for rows, cols in _patch_pieces(padded, pieces, kernel, stride, dilation, out_hw, groups):
-            term = np.matmul(w_rows[:, :, rows], cols)  # (groups, C_out/groups, N H_out width)
+            term = np.matmul(w_rows[:, :, rows], cols)  # (groups, C_out/groups, N H_out W_out)
             y = term if y is None else np.add(y, term, out=y)
-        ctx.batch_last = False
-        ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw, width, pieces
+        ctx.geometry = x.shape, kernel, stride, padding, dilation, out_hw, pieces
         # Saved for dL/dW: the patch matrix when it was built whole, else the padded input,
         # from which backward builds the pieces again.
         saved = cols if len(pieces) == 1 else padded
         ctx.saved_input = saved if ctx.needs_input_grad[1] else None
         ctx.padded_shape = padded.shape
-        y = y.reshape((c_out, n) + out_hw[:1] + (width,))[..., :out_hw[1]]
+        y = y.reshape((c_out, n) + out_hw)
         return _with_bias(y.transpose(1, 0, 2, 3), bias)
 
     @staticmethod
     def backward(ctx, grad):
-        x_shape, kernel, stride, padding, dilation, out_hw, width, pieces = ctx.geometry
+        if ctx.shifted:
+            return _shifted_backward(ctx, grad)
+        x_shape, kernel, stride, padding, dilation, out_hw, pieces = ctx.geometry
         c_out = grad.shape[1]
         groups = ctx.w_rows.shape[0]
         batch_last = ctx.batch_last
-        # g in the layout of Y (zero in the wide layout's dropped columns).
-        g = _batch_last_rows(grad, groups) if batch_last else _channel_major(grad, groups, width)
+        # g in the layout of Y
+        g = _batch_last_rows(grad, groups) if batch_last else _channel_major(grad, groups)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
             if batch_last:
@@ -234,11 +262,74 @@ class Conv2d(Function):
         return grad_x, grad_w, grad_b
 
 
+def _image_slot(hw, kernel, padding, dilation):
+    """Where the shifted views put each image: returns ((rows, row length) of its slot,
+    lead), lead being the zeros before the first slot (`im2col.pad_flat`).
+
+    The gap after each image row (and after each image's rows) is shared padding: the right
+    (bottom) padding of this row (image) and the left (top) padding of the next, so it must
+    be as wide as either; and as wide as top + bottom - d (kH - 1), the output's excess over
+    the input, so that each output row (map) fits in its slot. Output position (n, i, j) is
+    slot position (n, i, j), and reads input pixel (i + di dh - top, j + dj dw - left): the
+    lead puts pixel (0, 0) top rows and left columns after output position 0.
+    """
+    gaps = [max(before, after, before + after - d * (k - 1))
+            for (before, after), k, d in zip(padding, kernel, dilation)]
+    slot = (hw[0] + gaps[0], hw[1] + gaps[1])
+    return slot, padding[0][0] * slot[1] + padding[1][0]
+
+
+def _shifted_backward(ctx, grad):
+    """Conv2d's backward for stride 1, the shifted-views VJP of its docstring."""
+    x_shape, kernel, out_hw, slot, lead, offsets = ctx.geometry
+    n, c_out = grad.shape[:2]
+    length = n * slot[0] * slot[1]
+    reach = offsets[-1]
+    # G in Y's layout (zero at the dropped positions), after `reach` zeros (see the VJP), and
+    # `lead` zeros after it: dL/dF is wanted from position lead on, where the input starts.
+    gaps = (slot[0] - out_hw[0], slot[1] - out_hw[1])
+    g_flat = pad_flat(grad, gaps, lead=reach, tail=lead)
+    grad_x = grad_w = None
+    if ctx.needs_input_grad[0]:
+        # Offset k's slice of G shifted right by offsets[k] starts at reach - offsets[k],
+        # which is offsets[K - 1 - k]: the same products with the offsets' order reversed.
+        flipped = ctx.w_offsets[::-1].transpose(0, 1, 3, 2)
+        grad_flat = shifted_products(flipped, g_flat[:, lead:], offsets, length)
+        grad_slots = grad_flat.reshape((x_shape[1], n) + slot)
+        grad_x = np.ascontiguousarray(
+            grad_slots[:, :, :x_shape[2], :x_shape[3]].transpose(1, 0, 2, 3))
+    if ctx.needs_input_grad[1]:
+        groups = ctx.w_rows.shape[0]
+        g = g_flat[:, reach:reach + length].reshape(groups, c_out // groups, length)
+        w_grads = shifted_weight_products(g, ctx.saved_input, offsets)
+        grad_w = _weights_from_offsets(w_grads, kernel)
+    if len(ctx.needs_input_grad) == 2:
+        return grad_x, grad_w
+    grad_b = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+    return grad_x, grad_w, grad_b
+
+
+def _offset_weights(weight, groups):
+    """(C_out, Cg, kH, kW) -> (kH kW, groups, C_out/groups, Cg): one matrix per offset."""
+    c_out, c_group, kh, kw = weight.shape
+    per_offset = weight.reshape(groups, c_out // groups, c_group, kh * kw).transpose(3, 0, 1, 2)
+    return np.ascontiguousarray(per_offset)
+
+
+def _weights_from_offsets(w_offsets, kernel):
+    """The inverse of `_offset_weights`: (kH kW, groups, C_out/groups, Cg) -> (C_out, Cg,
+    kH, kW)."""
+    kk, groups, per_group, c_group = w_offsets.shape
+    return w_offsets.transpose(1, 2, 3, 0).reshape(groups * per_group, c_group, *kernel)
+
+
 #: Output maps with at most this many pixels (H_out * W_out) use im2col's batch-last layout.
-#: Measured on 2 cores, forward + backward, against the wide layout: resnet20's 2x2, 4x4 and
-#: 8x8 maps (batch 128) about 2.8x, 1.7x and 1.2x faster, bench_conv's S3 (8x8, 64 channels)
-#: 1.35x; 16x16 maps about even; 32x32 maps slower (the wide layout wastes only 2 / 34 of
-#: its columns there, and moving N last and back is a transpose of a large array).
+#: Measured on 2 cores, forward + backward, against an earlier stride-1 layout (im2col with
+#: output columns over the padded width): resnet20's 2x2, 4x4 and 8x8 maps (batch 128) about
+#: 2.8x, 1.7x and 1.2x faster, bench_conv's S3 (8x8, 64 channels) 1.35x; 16x16 maps about
+#: even; 32x32 maps slower (moving N last and back is a transpose of a large array). Against
+#: the shifted views that replaced that layout, S3 and bench_conv's DIG (8x8, 16 channels)
+#: are still 1.4x faster batch last (the shifted views waste 36 of 100 columns at 8x8).
 BATCH_LAST_POSITIONS = 64
 
 
@@ -299,12 +390,10 @@ def _batch_last_rows(grad, groups):
     return g.reshape(groups, c // groups, -1)
 
 
-def _channel_major(grad, groups, width):
-    """g (N, C, H, W) -> (groups, C/groups, N H width), zero-padded on the right to `width`."""
-    n, c, h, w = grad.shape
-    g = np.zeros((c, n, h, width), dtype=grad.dtype)
-    g[..., :w] = grad.transpose(1, 0, 2, 3)
-    return g.reshape(groups, c // groups, -1)
+def _channel_major(grad, groups):
+    """g (N, C, H, W) -> (groups, C/groups, N H W)."""
+    c = grad.shape[1]
+    return np.ascontiguousarray(grad.transpose(1, 0, 2, 3)).reshape(groups, c // groups, -1)
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

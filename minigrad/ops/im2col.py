@@ -12,17 +12,27 @@ Layout choices, all for speed:
   run of (n, i, j) and the output comes out as (C_out, N * H_out * W_out).
 - Rows are ordered (di, dj, c) rather than (c, di, dj): then the weights of one kernel offset
   are one contiguous block of columns of W, which is what `add_patch_products` (col2im) uses.
-- With stride 1, output column j runs over the whole padded width W_pad, not just W_out:
-  then the columns (i, j) of one image read x_pad at i * W_pad + j + offset, one contiguous
-  run, and building `cols` is a few long copies instead of many short ones. The W_pad - W_out
-  extra columns wrap around into the next row; their outputs are computed and dropped.
+- With stride 1 there is no patch matrix at all ("shifted views"): each channel's images
+  are flattened one after the other into one row F, and output position p reads offset
+  (di, dj) at F[p + di dh W_slot + dj dw] (W_slot the length of one image row in F). So the
+  row block of `cols` for one offset is F[:, off : off + L], a plain slice whose rows are
+  contiguous: BLAS multiplies it in place, and Y = sum over offsets of W_(di, dj) @ that
+  slice, kH kW products and no copy (`shifted_products`). Why: with few channels the 9x
+  patch copy, not the multiply-adds, was the time (S1, 16 channels at 32x32: patches
+  3-4.7 ms + product 2.8 ms, shifted products 2.8 ms).
+  The zero padding is shared: one gap of zeros after each image row serves as the right
+  padding of that row and the left padding of the next (reading left of column 0 lands in
+  the gap before it), and the gap rows after an image are the bottom padding of that image
+  and the top padding of the next. Output positions in the gaps wrap around; they are
+  computed and dropped. A 3x3 kernel with padding 1 has gaps of 1: (17 x 17) / (16 x 16) =
+  13% extra at 16x16, where separate padding (18 x 18) costs 27%.
 - Small feature maps (ResNet's 8x8, 4x4 and 2x2 on the digits) get a third layout, batch last:
   the padded input is (C, H_pad, W_pad, N) and the columns of `cols` are ordered (i, j, n).
   Then the N images of one pixel are one contiguous run, so every copy moves runs of N floats
-  whatever the map size, and no column is wasted. (The wide layout would spend half its
-  columns on wrap-around at 4x4, and the plain (C, N, H, W) one copies runs of W_out floats,
+  whatever the map size, and no column is wasted. (The shifted views would spend over half
+  their columns on wrap-around at 4x4, and the plain (C, N, H, W) one copies runs of W_out floats,
   2 or 4 here, which costs numpy far more per float than long runs.) For large maps the batch
-  last layout loses: the wide layout wastes few columns there, while moving N to the last
+  last layout loses: the shifted views waste few columns there, while moving N to the last
   axis and back is a transpose, in and out of every conv, of arrays too big for the cache.
   See `batch_last_patches`, and `skewed_batch` for a cache trap in that transpose.
 
@@ -44,17 +54,69 @@ def conv_output_size(hw, kernel, stride, padding, dilation):
     )
 
 
-def pad_channel_major(x, padding, extra_rows=0):
-    """x (N, C, H, W) -> a zero-padded copy laid out (C, N, H_pad + extra_rows, W_pad).
+def pad_channel_major(x, padding):
+    """x (N, C, H, W) -> a zero-padded copy laid out (C, N, H_pad, W_pad).
 
-    padding is ((top, bottom), (left, right)). The extra zero rows at the bottom give the
-    wide patch layout room to read past the last row.
+    padding is ((top, bottom), (left, right)).
     """
     n, c, h, w = x.shape
     (top, bottom), (left, right) = padding
-    padded = np.zeros((c, n, h + top + bottom + extra_rows, w + left + right), dtype=x.dtype)
+    padded = np.zeros((c, n, h + top + bottom, w + left + right), dtype=x.dtype)
     padded[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)
     return padded
+
+
+def pad_flat(x, gaps, lead=0, tail=0):
+    """x (N, C, H, W) -> (C, lead + N (H + gh) (W + gw) + tail), zeros but for x: each channel's
+    images one after the other in one row, each image in a slot of H + gh rows of W + gw,
+    at its top left; `lead` zeros before the first slot and `tail` after the last. The layout
+    of `shifted_products`; gaps is (gh, gw).
+    """
+    n, c, h, w = x.shape
+    slot = (h + gaps[0], w + gaps[1])
+    flat = np.zeros((c, lead + n * slot[0] * slot[1] + tail), dtype=x.dtype)
+    slots = flat[:, lead:lead + n * slot[0] * slot[1]].reshape((c, n) + slot)
+    slots[:, :, :h, :w] = x.transpose(1, 0, 2, 3)
+    return flat
+
+
+def shift_offsets(kernel, dilation, row_length):
+    """Where kernel offset (di, dj) reads in `pad_flat`'s rows, relative to where offset
+    (0, 0) reads: di dh row_length + dj dw, in (di, dj) order. The last is the reach: how far
+    past the last output position the reads go."""
+    (kh, kw), (dh, dw) = kernel, dilation
+    return [di * dh * row_length + dj * dw for di in range(kh) for dj in range(kw)]
+
+
+def shifted_products(w_offsets, flat, offsets, length):
+    """Y = sum_k w_offsets[k] @ flat[:, offsets[k] : offsets[k] + length], per group.
+
+    w_offsets: (kH kW, groups, M, C/groups); flat: (C, >= offsets[-1] + length) as from
+    `pad_flat`. Returns (groups, M, length). Each slice is a view with contiguous rows, which
+    BLAS reads where it lies: this is im2col's matrix product without building `cols`.
+    """
+    groups, m = w_offsets.shape[1:3]
+    rows = flat.reshape(groups, flat.shape[0] // groups, -1)
+    y = np.matmul(w_offsets[0], rows[:, :, offsets[0]:offsets[0] + length])
+    term = np.empty_like(y)
+    for w_k, start in zip(w_offsets[1:], offsets[1:]):
+        np.add(y, np.matmul(w_k, rows[:, :, start:start + length], out=term), out=y)
+    return y
+
+
+def shifted_weight_products(g, flat, offsets):
+    """The weight gradient of `shifted_products`: for each offset k,
+    G @ flat[:, offsets[k] : offsets[k] + L]^T, per group.
+
+    g: (groups, M, L); flat as in `shifted_products`. Returns (kH kW, groups, M, C/groups).
+    Computed as (slice @ G^T)^T, the same numbers: OpenBLAS runs this orientation faster for
+    these short-and-wide operands (see conv.py's `_times_transposed`).
+    """
+    groups, m, length = g.shape
+    rows = flat.reshape(groups, flat.shape[0] // groups, -1)
+    g_t = g.transpose(0, 2, 1)
+    return np.stack([np.matmul(rows[:, :, start:start + length], g_t).transpose(0, 2, 1)
+                     for start in offsets])
 
 
 def crop_to_nchw(padded, padding, hw):
@@ -62,11 +124,6 @@ def crop_to_nchw(padded, padding, hw):
     (top, _), (left, _) = padding
     inner = padded[:, :, top:top + hw[0], left:left + hw[1]]
     return np.ascontiguousarray(inner.transpose(1, 0, 2, 3))
-
-
-def wide_layout(stride):
-    """Whether `patches` uses the wide layout (output columns over the whole padded width)."""
-    return tuple(stride) == (1, 1)
 
 
 def _offset_view(padded, di, dj, stride, dilation, out_hw):
@@ -78,31 +135,23 @@ def _offset_view(padded, di, dj, stride, dilation, out_hw):
 
 
 def patches(padded, kernel, stride, dilation, out_hw, groups=1):
-    """im2col: every receptive field of `padded` (C, N, rows, W_pad) as one column.
+    """im2col: every receptive field of `padded` (C, N, H_pad, W_pad) as one column.
 
-    Returns a contiguous array (groups, kH * kW * C/groups, N * H_out * width), with
-    width = W_pad in the wide layout (stride 1), else W_out. Row (di, dj, c) of group g holds
-    input channel g * C/groups + c. The wide layout needs one extra zero row at the bottom of
-    `padded`, where the wrapped-around columns of the last output row read.
+    Returns a contiguous array (groups, kH * kW * C/groups, N * H_out * W_out). Row
+    (di, dj, c) of group g holds input channel g * C/groups + c. Used for strides above 1
+    (stride 1 needs no patch matrix: see `shifted_products`).
 
     One strided view covers every (group, offset, channel, n, i, j) at once, and a single
     copy turns it into the matrix: no Python loop over pixels.
     """
-    c, n, _, w_pad = padded.shape
+    c, n, _, _ = padded.shape
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
     c_group = c // groups
     s_c, s_n, s_h, s_w = padded.strides
-    if wide_layout(stride):
-        last_read = ((oh - 1) + (kh - 1) * dh) * w_pad + (w_pad - 1) + (kw - 1) * dw
-        if last_read >= padded.shape[2] * w_pad:  # as_strided would read outside the array
-            raise ValueError("patches: the wide layout needs an extra zero row in `padded`")
-        positions, position_strides = (oh * w_pad,), (s_w,)  # (i, j) as one run
-    else:
-        positions, position_strides = (oh, ow), (sh * s_h, sw * s_w)
     view = as_strided(
         padded,
-        shape=(groups, kh, kw, c_group, n) + positions,
-        strides=(c_group * s_c, dh * s_h, dw * s_w, s_c, s_n) + position_strides,
+        shape=(groups, kh, kw, c_group, n, oh, ow),
+        strides=(c_group * s_c, dh * s_h, dw * s_w, s_c, s_n, sh * s_h, sw * s_w),
         writeable=False,
     )
     return np.ascontiguousarray(view).reshape(groups, kh * kw * c_group, -1)
@@ -110,30 +159,24 @@ def patches(padded, kernel, stride, dilation, out_hw, groups=1):
 
 def add_patch_products(w_rows, g, padded_shape, kernel, stride, dilation, out_hw):
     """col2im(W^T @ G), the input gradient of `patches` then W @ cols, one kernel offset at
-    a time, so that the big (kH kW Cg, N H_out width) matrix W^T @ G is never built.
+    a time, so that the big (kH kW Cg, N H_out W_out) matrix W^T @ G is never built.
 
-    w_rows: (groups, C_out/groups, kH * kW * Cg), g: (groups, C_out/groups, N * H_out * width)
-    in `patches`' layout (zero in the wide layout's dropped columns). For each offset (di, dj),
-    W[:, :, (di, dj)]^T @ G is what each input pixel read by that offset gets back; pixels read
-    by several offsets add up. Returns (C, N, rows, W_pad), zeros where nothing was read.
+    w_rows: (groups, C_out/groups, kH * kW * Cg), g: (groups, C_out/groups, N * H_out * W_out)
+    in `patches`' layout. For each offset (di, dj), W[:, :, (di, dj)]^T @ G is what each
+    input pixel read by that offset gets back; pixels read by several offsets add up.
+    Returns (C, N, H_pad, W_pad), zeros where nothing was read.
     """
-    c, n, rows, w_pad = padded_shape
-    (kh, kw), (dh, dw), (oh, ow) = kernel, dilation, out_hw
+    c, n = padded_shape[:2]
+    (kh, kw), (oh, ow) = kernel, out_hw
     groups, per_group = w_rows.shape[:2]
     offsets = w_rows.reshape(groups, per_group, kh, kw, -1)
     out = np.zeros(padded_shape, dtype=g.dtype)
     block = np.empty((groups, c // groups, g.shape[2]), dtype=g.dtype)
-    wide = wide_layout(stride)
-    flat = out.reshape(c, n, rows * w_pad)
     for di in range(kh):
         for dj in range(kw):
             np.matmul(offsets[:, :, di, dj].transpose(0, 2, 1), g, out=block)
-            if wide:  # (i, j) of one image is one run, starting at this offset
-                start = di * dh * w_pad + dj * dw
-                flat[:, :, start:start + oh * w_pad] += block.reshape(c, n, oh * w_pad)
-            else:
-                target = _offset_view(out, di, dj, stride, dilation, out_hw)
-                target += block.reshape(c, n, oh, ow)
+            target = _offset_view(out, di, dj, stride, dilation, out_hw)
+            target += block.reshape(c, n, oh, ow)
     return out
 
 
