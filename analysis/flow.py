@@ -90,7 +90,10 @@ def flow_at_init(x, y, families, mlp_depth, cnn_depth, width=64, seed=0, progres
 
 def first_to_last(activation_norms):
     """||dL/dx_0|| / ||dL/dx_L||: how much the gradient shrinks (<1) or grows on its way
-    from the last block boundary back to the first."""
+    from the last block boundary back to the first. NaN when no gradient reached x_L at all
+    (an exploding forward can saturate the head's tanh, whose derivative is then exactly 0)."""
+    if activation_norms[-1] == 0:
+        return float("nan")
     return activation_norms[0] / activation_norms[-1]
 
 
@@ -133,5 +136,10 @@ def ratio_vs_depth(x, y, depths, lambdas=(0.5, 0.9, 1.0, 1.1), width=64, seed=0,
 
 
 def fit_log_slope(depths, ratios):
-    """Least-squares slope of log(ratio) against depth: the per-layer log growth rate."""
-    return float(np.polyfit(np.asarray(depths, dtype=float), np.log(ratios), 1)[0])
+    """Least-squares slope of log(ratio) against depth: the per-layer log growth rate, over
+    the depths where the ratio is defined and positive (NaN if fewer than two are)."""
+    depths, ratios = np.asarray(depths, dtype=float), np.asarray(ratios, dtype=float)
+    usable = np.isfinite(ratios) & (ratios > 0)
+    if usable.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(depths[usable], np.log(ratios[usable]), 1)[0])

@@ -39,7 +39,8 @@ def _section_flow(s):
         "the gradient explodes by the same factor.*",
         "",
         "First-to-last ratio ||dL/dx_0|| / ||dL/dx_L|| (1 = no loss; tiny = vanished; "
-        "huge = exploded):",
+        "huge = exploded; nan = no gradient reached x_L, because an exploding forward "
+        "saturated the head's tanh):",
         "",
         "| variant | " + " | ".join(f"{f} (L={s['depths'][f]})" for f in families) + " |",
         "|---|" + "---|" * len(families),
@@ -79,6 +80,9 @@ def _section_depth(s):
     ]
     for lam, slope in s["fits"].items():
         lam = float(lam)
+        if not math.isfinite(slope):
+            lines.append(f"| {lam} | nan (no usable depths) | {math.log(lam):.4f} | |")
+            continue
         lines.append(f"| {lam} | {slope:.4f} | {math.log(lam):.4f} | "
                      f"{abs(slope - math.log(lam)):.4f} |")
     return lines + [""]

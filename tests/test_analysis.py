@@ -127,3 +127,12 @@ def test_quick_report_has_every_figure(tmp_path):
                 assert f"]({name})" in report, name
     assert "python -m analysis report --quick" in report
     assert "seed: 0" in report
+
+
+def test_ratio_is_nan_not_a_crash_when_no_gradient_reaches_the_top():
+    assert math.isnan(flow.first_to_last([1e-3, 0.5, 0.0]))
+    assert flow.first_to_last([2.0, 1.0]) == 2.0
+    # The slope is fitted over the depths where the ratio exists.
+    assert flow.fit_log_slope([4, 8, 16], [0.5 ** 4, float("nan"), 0.5 ** 16]) == \
+        pytest.approx(math.log(0.5))
+    assert math.isnan(flow.fit_log_slope([4, 8], [float("nan"), 0.0]))
