@@ -25,7 +25,7 @@ SIZES = {
                     cost_repeats=5, batch=128),
     "full": dict(mlp_depth=200, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64, 128),
                  train_depths=(4, 8, 16, 32, 64), train_epochs=30, resnet_ns=(3, 9, 18),
-                 resnet_epochs=20, lesion_depth=16, variant_n=3, variant_epochs=30,
+                 resnet_epochs=20, lesion_depth=8, variant_n=3, variant_epochs=30,
                  cost_repeats=9, batch=256),
 }
 TRAIN_LR = 0.02
