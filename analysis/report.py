@@ -20,6 +20,12 @@ def _g(value):
     return "0" if value == 0 else (f"{value:.3g}" if math.isfinite(value) else str(value))
 
 
+def _table(header, rows):
+    """Markdown table lines: a header row, the separator, then one line per row of cells."""
+    lines = ["| " + " | ".join(map(str, cells)) + " |" for cells in [header, *rows]]
+    return lines[:1] + ["|" + "---|" * len(header)] + lines[1:]
+
+
 def _section_flow(s):
     families = list(s["ratios"])
     variants = list(s["ratios"][families[0]])
@@ -42,11 +48,9 @@ def _section_flow(s):
         "huge = exploded; nan = no gradient reached x_L, because an exploding forward "
         "saturated the head's tanh):",
         "",
-        "| variant | " + " | ".join(f"{f} (L={s['depths'][f]})" for f in families) + " |",
-        "|---|" + "---|" * len(families),
     ]
-    for v in variants:
-        lines.append(f"| {v} | " + " | ".join(_g(s["ratios"][f][v]) for f in families) + " |")
+    lines += _table(["variant", *(f"{f} (L={s['depths'][f]})" for f in families)],
+                    [[v, *(_g(s["ratios"][f][v]) for f in families)] for v in variants])
     lines += [
         "",
         "![weight gradients](flow_weight.png)",
@@ -75,16 +79,17 @@ def _section_depth(s):
         "lambda != 1 makes the shortcut itself vanish or explode with depth; only the "
         "identity, lambda = 1, keeps it). Dashed lines: lambda^L.*",
         "",
-        "| lambda | fitted slope of log ratio per block | log lambda | difference |",
-        "|---|---|---|---|",
     ]
+    rows = []
     for lam, slope in s["fits"].items():
-        lam = float(lam)
-        if not math.isfinite(slope):
-            lines.append(f"| {lam} | nan (no usable depths) | {math.log(lam):.4f} | |")
-            continue
-        lines.append(f"| {lam} | {slope:.4f} | {math.log(lam):.4f} | "
-                     f"{abs(slope - math.log(lam)):.4f} |")
+        log_lam = math.log(float(lam))
+        if math.isfinite(slope):
+            rows.append([float(lam), f"{slope:.4f}", f"{log_lam:.4f}",
+                         f"{abs(slope - log_lam):.4f}"])
+        else:
+            rows.append([float(lam), "nan (no usable depths)", f"{log_lam:.4f}", ""])
+    lines += _table(["lambda", "fitted slope of log ratio per block", "log lambda",
+                     "difference"], rows)
     return lines + [""]
 
 
@@ -103,12 +108,10 @@ def _section_training(s):
         "initialization, yet it still trains worse: degradation is an optimization "
         "difficulty, not only a vanishing gradient.*",
         "",
-        "| network | depth | stack | final training loss | test accuracy |",
-        "|---|---|---|---|---|",
     ]
-    for row in s["table"]:
-        lines.append(f"| {row['family']} | {row['depth']} | {row['kind']} | "
-                     f"{row['train_loss']:.4f} | {row['test_accuracy']:.3f} |")
+    lines += _table(["network", "depth", "stack", "final training loss", "test accuracy"],
+                    [[r["family"], r["depth"], r["kind"], f"{r['train_loss']:.4f}",
+                      f"{r['test_accuracy']:.3f}"] for r in s["table"]])
     spread = s["layer_spread"]
     lines += [
         "",
@@ -135,12 +138,10 @@ def _section_lesion(s):
         "Deleting a residual block leaves its shortcut, and the network loses little; "
         "deleting a layer of the plain stack breaks its only path.*",
         "",
-        "| stack | intact | mean with one block deleted | worst |",
-        "|---|---|---|---|",
     ]
-    for kind, r in s["summary"].items():
-        lines.append(f"| {kind} | {r['baseline']:.3f} | {r['mean_removed']:.3f} | "
-                     f"{r['worst_removed']:.3f} |")
+    lines += _table(["stack", "intact", "mean with one block deleted", "worst"],
+                    [[kind, f"{r['baseline']:.3f}", f"{r['mean_removed']:.3f}",
+                      f"{r['worst_removed']:.3f}"] for kind, r in s["summary"].items()])
     return lines + [""]
 
 
@@ -152,12 +153,10 @@ def _section_variants(s):
         "multiply-adds for a batch of 64 at 16x16, time for forward+backward in minigrad "
         "(median):",
         "",
-        "| conv | parameters | multiply-adds | ms |",
-        "|---|---|---|---|",
     ]
-    for row in s["costs"]:
-        lines.append(f"| {row['kind']} | {row['params']:,} | {row['macs']:,} | "
-                     f"{row['ms']:.1f} |")
+    lines += _table(["conv", "parameters", "multiply-adds", "ms"],
+                    [[r["kind"], f"{r['params']:,}", f"{r['macs']:,}", f"{r['ms']:.1f}"]
+                     for r in s["costs"]])
     one = s["one_channel"]
     lines += [
         "",
@@ -175,12 +174,10 @@ def _section_variants(s):
         "against parameters (cf. MobileNet, Howard et al. 2017, Table 4: depthwise-separable "
         "convs cost a few points of accuracy for an 8-9x cut in parameters and compute).*",
         "",
-        "| block | parameters | test accuracy | final training loss |",
-        "|---|---|---|---|",
     ]
-    for row in s["accuracy"]:
-        lines.append(f"| {row['block']} | {row['params']:,} | {row['test_accuracy']:.3f} | "
-                     f"{row['train_loss']:.4f} |")
+    lines += _table(["block", "parameters", "test accuracy", "final training loss"],
+                    [[r["block"], f"{r['params']:,}", f"{r['test_accuracy']:.3f}",
+                      f"{r['train_loss']:.4f}"] for r in s["accuracy"]])
     by_block = {row["block"]: row for row in s["accuracy"]}
     standard, separable = by_block["standard"], by_block["depthwise_separable"]
     lines += [
@@ -210,12 +207,10 @@ def _section_separability(s):
         "same kernels at initialization (He normal, i.e. Gaussian), and for as many fresh "
         "random Gaussian kernels.*",
         "",
-        "| kernels | count | mean | median | share above 0.9 |",
-        "|---|---|---|---|---|",
     ]
-    for name, r in s["summary"].items():
-        lines.append(f"| {name} | {r['kernels']} | {r['mean']:.3f} | {r['median']:.3f} | "
-                     f"{r['share_above_0.9']:.3f} |")
+    lines += _table(["kernels", "count", "mean", "median", "share above 0.9"],
+                    [[name, r["kernels"], f"{r['mean']:.3f}", f"{r['median']:.3f}",
+                      f"{r['share_above_0.9']:.3f}"] for name, r in s["summary"].items()])
     lines += ["", f"Finding: {verdict} (mean {learned['mean']:.3f} against "
               f"{random['mean']:.3f}); only {100 * learned['share_above_0.9']:.1f}% of learned "
               "kernels put more than 90% of their energy in one rank-1 term, so most are not "
@@ -247,8 +242,9 @@ def write_report(ctx, summaries, seconds, command):
     for name in ORDER:
         if name in summaries:
             lines += SECTIONS[name](summaries[name])
-    lines += ["## Run time by experiment", "", "| experiment | seconds |", "|---|---|"]
-    lines += [f"| {name} | {summaries[name]['seconds']:.1f} |" for name in ORDER]
+    lines += ["## Run time by experiment", ""]
+    lines += _table(["experiment", "seconds"],
+                    [[name, f"{summaries[name]['seconds']:.1f}"] for name in ORDER])
     lines.append("")
     path = os.path.join(ctx.out, "report.md")
     with open(path, "w") as f:
