@@ -435,14 +435,16 @@ class DepthwiseConv2d(Function):
     Each of the C input channels is filtered by its own m filters (channel multiplier m); no
     channel is mixed with another. Same result as Conv2d with groups = C.
 
-    How: the padded images of channel c are stacked row under row. Output row i of image n
-    reads a window of span = dh (kH - 1) + 1 stacked rows; laid side by side the windows form
-    X_c (windows, span W_pad) (`im2col.row_windows`), and the filters form one banded matrix
-    B_c (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched matrix product over
-    the channels instead of kH kW elementwise passes over the batch.
-    VJP:  dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw
-          dL/dx: each window gets its row of G_c @ B_c^T; summed where windows overlap, that
-                 is again such a product, of windows of G_c with B_c's rows reversed
+    How: output row i of image n reads a window of span = dh (kH - 1) + 1 rows of x (zeros
+    on the padding); laid side by side, the windows of channel c form X_c (N H_out, span W)
+    (`im2col.row_windows`), and its filters form one banded matrix B_c (span W, m W_out)
+    (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched matrix product over the
+    channels instead of kH kW elementwise passes over the batch.
+    VJP:  dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw (`im2col.band_gradient`)
+          dL/dx: row p of x_pad gets sum_d G_c[row (p - d) / sh] @ (row d of B_c's window)^T,
+                 the sum over the output rows whose window met row p: that is windows of
+                 G's rows (spread sh apart) times B_c's window rows in reverse order, so
+                 again one product per channel
           dL/db = sum of g over n, i, j
     """
 
@@ -450,27 +452,19 @@ class DepthwiseConv2d(Function):
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation):
         n, c, h, w = x.shape
         kernel = weight.shape[2:]
-        (sh, sw), ((top, bottom), (left, right)) = stride, padding
+        (sh, sw), ((top, _), (left, _)) = stride, padding
         oh, ow = conv_output_size((h, w), kernel, stride, padding, dilation)
         span = dilation[0] * (kernel[0] - 1) + 1
-        # Each image gets `rows` rows, a multiple of sh, so that output row i of image n reads
-        # the window starting at stacked row n rows + i sh: windows sh rows apart across the
-        # whole batch. The windows that straddle two images are computed and thrown away;
-        # the last ones reach span - 1 rows past the last image.
-        rows = -(-(h + top + bottom) // sh) * sh
-        w_pad = w + left + right
-        stacked = np.zeros((c, n * rows + span - 1, w_pad), dtype=x.dtype)
-        images = stacked[:, :n * rows].reshape(c, n, rows, w_pad)
-        images[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)
-        windows = row_windows(stacked, span, sh, n * rows // sh)
-        bands = band_matrices(weight, c, dilation, sw, w_pad, ow)
-        y = np.matmul(windows, bands)  # (C, N rows / sh, m W_out)
-        ctx.geometry = x.shape, padding, stride, dilation, kernel, rows, (oh, ow)
+        windows = row_windows(x.transpose(1, 0, 2, 3).reshape(c, n, h, w), span, oh,
+                              first=top, step=sh).reshape(c, n * oh, span * w)
+        bands = band_matrices(weight, c, dilation, sw, w, ow, left)
+        y = np.matmul(windows, bands)  # (C, N H_out, m W_out)
+        ctx.geometry = x.shape, padding, stride, dilation, kernel, (oh, ow)
         ctx.windows = windows if ctx.needs_input_grad[1] else None
         ctx.bands = bands if ctx.needs_input_grad[0] else None
         m = weight.shape[0] // c
-        # (C, N, rows/sh, m, W_out) -> keep the real output rows -> (N, C, m, H_out, W_out)
-        y = y.reshape(c, n, rows // sh, m, ow)[:, :, :oh].transpose(1, 0, 3, 2, 4)
+        # (C, N, H_out, m, W_out) -> (N, C, m, H_out, W_out)
+        y = y.reshape(c, n, oh, m, ow).transpose(1, 0, 3, 2, 4)
         out = np.empty((n, c, m, oh, ow), dtype=y.dtype)
         if bias is None:
             np.copyto(out, y)
@@ -480,27 +474,29 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        (n, c, h, w), padding, (sh, sw), dilation, kernel, rows, (oh, ow) = ctx.geometry
+        (n, c, h, w), ((top, _), (left, _)), (sh, sw), dilation, kernel, (oh, ow) = ctx.geometry
         m = grad.shape[1] // c
         span = dilation[0] * (kernel[0] - 1) + 1
-        # Output row i of image n goes to its window's first stacked row, n rows + i sh (rows
-        # in between stay 0), after span - 1 leading zero rows: then the windows of g_rows,
-        # one per stacked row, are what dL/dx needs.
-        lead = span - 1
-        g_rows = np.zeros((c, lead + n * rows, m * ow), dtype=grad.dtype)
-        placed = g_rows[:, lead:].reshape(c, n, rows // sh, sh, m, ow)[:, :, :oh, 0]
-        placed[...] = grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4)
+        # G_c: (C, N, H_out, m W_out), the rows of G per channel.
+        g_rows = np.ascontiguousarray(grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4))
+        g_rows = g_rows.reshape(c, n, oh, m * ow)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            # B_c^T with its span rows in reverse: (C, span * m W_out, W_pad)
-            bands = ctx.bands.reshape(c, span, -1, m * ow)[:, ::-1].transpose(0, 1, 3, 2)
-            reversed_bands = bands.reshape(c, span * m * ow, -1)
-            grad_stacked = np.matmul(row_windows(g_rows, span, 1, n * rows), reversed_bands)
-            grad_x = crop_to_nchw(grad_stacked.reshape(c, n, rows, -1), padding, (h, w))
+            spread = g_rows
+            if sh > 1:  # output row i was read from padded rows i sh ...: sh - 1 zero rows between
+                spread = np.zeros((c, n, (oh - 1) * sh + 1, m * ow), dtype=grad.dtype)
+                spread[:, :, ::sh] = g_rows
+            # Row y of x is row top + y of x_pad: its window's d-th row is spread row
+            # top + y + d - (span - 1), which met it through B_c's window row span - 1 - d.
+            g_windows = row_windows(spread, span, h, first=span - 1 - top)
+            bands = ctx.bands.reshape(c, span, w, m * ow)[:, ::-1].transpose(0, 1, 3, 2)
+            grad_x = np.matmul(g_windows.reshape(c, n * h, -1),
+                               bands.reshape(c, span * m * ow, w))
+            grad_x = np.ascontiguousarray(grad_x.reshape(c, n, h, w).transpose(1, 0, 2, 3))
         if ctx.needs_input_grad[1]:
-            g = g_rows[:, lead::sh]  # the rows of G, one per window
-            grad_bands = np.matmul(ctx.windows.transpose(0, 2, 1), g)
-            grad_w = band_gradient(grad_bands, kernel, dilation, sw, ow)
+            grad_bands = np.matmul(ctx.windows.transpose(0, 2, 1),
+                                   g_rows.reshape(c, n * oh, m * ow))
+            grad_w = band_gradient(grad_bands, kernel, dilation, sw, w, ow, left)
         if len(ctx.needs_input_grad) == 2:
             return grad_x, grad_w
         grad_b = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None

@@ -259,63 +259,106 @@ def add_batch_last_patches(cols_grad, padded_shape, kernel, stride, dilation, ou
     return out
 
 
-def row_windows(stacked, span, step, count):
-    """im2col over rows only: (C, rows, W) -> contiguous (C, count, span * W), whose row r is
-    rows r * step ... r * step + span - 1 of `stacked` one after the other (span times the
-    input, not kH * kW times as `patches`)."""
-    c, rows, width = stacked.shape
-    if (count - 1) * step + span > rows:
-        raise ValueError("row_windows: the last window would reach past the last row")
-    s_c, s_row, s_w = stacked.strides
-    view = as_strided(stacked, shape=(c, count, span, width),
-                      strides=(s_c, step * s_row, s_row, s_w), writeable=False)
-    return np.ascontiguousarray(view).reshape(c, count, span * width)
+def row_windows(rows, span, count, first, step=1):
+    """im2col over rows only: windows of `span` consecutive rows, zero past either end.
+
+    rows (C, N, R, L) -> contiguous (C, N, count, span * L), where window i of image n is
+    rows i * step - first, ..., i * step - first + span - 1 of rows[c, n], one after the
+    other, and a row index outside [0, R) reads zeros: `first` zero rows of padding on top.
+
+    A depthwise conv reads, for output row i, rows i sh - top ... of x (first = top padding,
+    step = sh); its backward reads windows of G's rows. Inside an image, span consecutive
+    rows are one contiguous run of memory, so the windows that lie wholly inside are one
+    strided view, copied in long runs; only the few windows that reach into the padding are
+    assembled row by row. The result is span times the data, not kH kW times as `patches`.
+    """
+    c, n, length, row = rows.shape
+    rows = _with_contiguous_rows(rows)
+    windows = np.empty((c, n, count, span * row), dtype=rows.dtype)
+    inner_lo = min(count, max(0, -(-first // step)))
+    inner_hi = max(inner_lo, min(count, (length - span + first) // step + 1))
+    if inner_hi > inner_lo:
+        start = rows[:, :, inner_lo * step - first:]
+        s_c, s_n, s_row, s_x = start.strides
+        windows[:, :, inner_lo:inner_hi] = as_strided(
+            start, shape=(c, n, inner_hi - inner_lo, span * row),
+            strides=(s_c, s_n, step * s_row, s_x), writeable=False)
+    # The windows that reach into the padding: ceil(first / step) at the top, and about as
+    # many as the bottom padding at the bottom (a loop over padding rows, not over pixels).
+    for i in (*range(inner_lo), *range(inner_hi, count)):
+        top_row = i * step - first
+        window = windows[:, :, i].reshape(c, n, span, row)
+        window[...] = 0
+        lo, hi = max(0, -top_row), min(span, length - top_row)
+        if lo < hi:
+            window[:, :, lo:hi] = rows[:, :, top_row + lo:top_row + hi]
+    return windows
+
+
+def _with_contiguous_rows(rows):
+    """rows itself if each image's rows (axes 2, 3) are one contiguous run, else a copy."""
+    item = rows.itemsize
+    if rows.strides[3] == item and rows.strides[2] == rows.shape[3] * item:
+        return rows
+    return np.ascontiguousarray(rows)
 
 
 def _band_positions(kernel_w, stride_w, dilation_w, width_out):
-    """(rows, cols) index arrays, each (kW, W_out): where tap dj meets output column j."""
+    """(rows, cols) index arrays, each (kW, W_out): where tap dj meets output column j, in
+    padded coordinates."""
     taps = np.arange(kernel_w)[:, None]
     columns = np.arange(width_out)[None, :]
     rows = columns * stride_w + taps * dilation_w
     return rows, np.broadcast_to(columns, rows.shape)
 
 
-def band_matrices(weight, channels, dilation, stride_w, width_padded, width_out):
+def _padded_width(kernel_w, stride_w, dilation_w, width, width_out, left):
+    """A width that holds every column a tap meets (padded coordinates), left padding too."""
+    return max(left + width, (width_out - 1) * stride_w + (kernel_w - 1) * dilation_w + 1)
+
+
+def band_matrices(weight, channels, dilation, stride_w, width, width_out, left):
     """Depthwise filters as banded matrices, one per input channel.
 
-    weight (C * m, 1, kH, kW) -> bands (C, span * W_pad, m * W_out), span = dh (kH - 1) + 1:
+    weight (C * m, 1, kH, kW) -> bands (C, span * W, m * W_out), span = dh (kH - 1) + 1:
 
-        bands[c, (di dh, j sw + dj dw), (k, j)] = weight[c * m + k, 0, di, dj],  else 0
+        bands[c, (di dh, j sw + dj dw - left), (k, j)] = weight[c * m + k, 0, di, dj],  else 0
 
-    so that a window of `span` padded rows of channel c, flattened, @ bands[c] filters it with
-    each of c's m filters at every output column j at once (see `window_products`). Most
-    entries are zero: the product spends span * W_pad multiply-adds per output instead of
-    kH * kW, yet BLAS runs it faster than kH * kW elementwise passes over the batch would.
+    so that a window of `span` rows of channel c (`row_windows`), flattened, @ bands[c]
+    filters it with each of c's m filters at every output column j at once. Taps that fall
+    on the left or right padding have no row: they would multiply zeros. Most entries are
+    zero: the product spends span * W multiply-adds per output instead of kH * kW, yet BLAS
+    runs it faster than kH * kW elementwise passes over the batch would.
     """
     _, _, kh, kw = weight.shape
     dh, dw = dilation
     m = weight.shape[0] // channels
     span = dh * (kh - 1) + 1
-    bands = np.zeros((channels, span, width_padded, m, width_out), dtype=weight.dtype)
+    padded = _padded_width(kw, stride_w, dw, width, width_out, left)
+    bands = np.zeros((channels, span, padded, m, width_out), dtype=weight.dtype)
     rows, cols = _band_positions(kw, stride_w, dw, width_out)
     # Advanced indices on axes 2 and 4 put their (kW, W_out) shape first: (kW, W_out, C, kH, m).
     taps = weight.reshape(channels, m, kh, kw).transpose(3, 0, 2, 1)
     bands[:, ::dh][:, :, rows, :, cols] = taps[:, None]
-    return bands.reshape(channels, span * width_padded, m * width_out)
+    return np.ascontiguousarray(bands[:, :, left:left + width]).reshape(
+        channels, span * width, m * width_out)
 
 
-def band_gradient(grad_bands, kernel, dilation, stride_w, width_out):
+def band_gradient(grad_bands, kernel, dilation, stride_w, width, width_out, left):
     """The adjoint of `band_matrices`: gather each band's gradient back into the weight.
 
-    grad_bands (C, span * W_pad, m * W_out) -> (C * m, 1, kH, kW). A weight appears once in
-    every output column's band, so its gradient is the sum over those W_out entries.
+    grad_bands (C, span * W, m * W_out) -> (C * m, 1, kH, kW). A weight appears once in
+    every output column's band, so its gradient is the sum over those W_out entries (the
+    entries on the padding, which `band_matrices` left out, count as 0).
     """
     (kh, kw), (dh, dw) = kernel, dilation
     c = grad_bands.shape[0]
     m = grad_bands.shape[2] // width_out
     span = dh * (kh - 1) + 1
+    padded = np.zeros((c, span, _padded_width(kw, stride_w, dw, width, width_out, left), m,
+                       width_out), dtype=grad_bands.dtype)
+    padded[:, :, left:left + width] = grad_bands.reshape(c, span, width, m, width_out)
     rows, cols = _band_positions(kw, stride_w, dw, width_out)
-    per_row = grad_bands.reshape(c, span, -1, m, width_out)[:, ::dh]
-    per_tap = per_row[:, :, rows, :, cols]
+    per_tap = padded[:, ::dh][:, :, rows, :, cols]
     # per_tap: (kW, W_out, C, kH, m) -> sum over W_out -> (C, m, kH, kW)
     return per_tap.sum(axis=1).transpose(1, 3, 2, 0).reshape(c * m, 1, kh, kw)
