@@ -460,7 +460,7 @@ class DepthwiseConv2d(Function):
         bands = band_matrices(weight, c, dilation, sw, w, ow, left)
         y = np.matmul(windows, bands)  # (C, N H_out, m W_out)
         ctx.geometry = x.shape, padding, stride, dilation, kernel, (oh, ow)
-        ctx.windows = windows if ctx.needs_input_grad[1] else None
+        ctx.x = x if ctx.needs_input_grad[1] else None
         ctx.bands = bands if ctx.needs_input_grad[0] else None
         m = weight.shape[0] // c
         # (C, N, H_out, m, W_out) -> (N, C, m, H_out, W_out)
@@ -477,25 +477,27 @@ class DepthwiseConv2d(Function):
         (n, c, h, w), ((top, _), (left, _)), (sh, sw), dilation, kernel, (oh, ow) = ctx.geometry
         m = grad.shape[1] // c
         span = dilation[0] * (kernel[0] - 1) + 1
-        # G_c: (C, N, H_out, m W_out), the rows of G per channel.
-        g_rows = np.ascontiguousarray(grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4))
-        g_rows = g_rows.reshape(c, n, oh, m * ow)
+        # G_c: (C, N, H_out, m W_out), the rows of G per channel (a view when m = 1).
+        g_rows = grad.reshape(n, c, m, oh, ow).transpose(1, 0, 3, 2, 4).reshape(c, n, oh, -1)
+        if sh > 1:  # output row i was read from padded rows i sh ...: sh - 1 zero rows between
+            spread = np.zeros((c, n, (oh - 1) * sh + 1, m * ow), dtype=grad.dtype)
+            spread[:, :, ::sh] = g_rows
+            g_rows = spread
+        # Row y of x is row top + y of x_pad: its window's d-th row is (spread) row
+        # top + y + d - (span - 1) of G, which met it through B_c's window row span - 1 - d.
+        g_windows = row_windows(g_rows, span, h, first=span - 1 - top).reshape(c, n * h, -1)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            spread = g_rows
-            if sh > 1:  # output row i was read from padded rows i sh ...: sh - 1 zero rows between
-                spread = np.zeros((c, n, (oh - 1) * sh + 1, m * ow), dtype=grad.dtype)
-                spread[:, :, ::sh] = g_rows
-            # Row y of x is row top + y of x_pad: its window's d-th row is spread row
-            # top + y + d - (span - 1), which met it through B_c's window row span - 1 - d.
-            g_windows = row_windows(spread, span, h, first=span - 1 - top)
             bands = ctx.bands.reshape(c, span, w, m * ow)[:, ::-1].transpose(0, 1, 3, 2)
-            grad_x = np.matmul(g_windows.reshape(c, n * h, -1),
-                               bands.reshape(c, span * m * ow, w))
+            grad_x = np.matmul(g_windows, bands.reshape(c, span * m * ow, w))
             grad_x = np.ascontiguousarray(grad_x.reshape(c, n, h, w).transpose(1, 0, 2, 3))
         if ctx.needs_input_grad[1]:
-            grad_bands = np.matmul(ctx.windows.transpose(0, 2, 1),
-                                   g_rows.reshape(c, n * oh, m * ow))
+            # X_c^T @ G_c, as (windows of G)^T @ rows of x: the same sums, grouped by input
+            # row, and G's windows are already made (and in cache) for dL/dx.
+            x_rows = np.ascontiguousarray(ctx.x.transpose(1, 0, 2, 3)).reshape(c, n * h, w)
+            per_window_row = np.matmul(g_windows.transpose(0, 2, 1), x_rows)
+            grad_bands = per_window_row.reshape(c, span, m * ow, w)[:, ::-1].transpose(0, 1, 3, 2)
+            grad_bands = grad_bands.reshape(c, span * w, m * ow)
             grad_w = band_gradient(grad_bands, kernel, dilation, sw, w, ow, left)
         if len(ctx.needs_input_grad) == 2:
             return grad_x, grad_w
