@@ -141,6 +141,21 @@ def test_depthwise_matches_loop_reference(data):
     _check_against_naive(F.depthwise_conv2d, config, groups=config["x"].shape[1])
 
 
+@pytest.mark.parametrize("hw, kernel, params", [
+    ((5, 6), (3, 3), dict(padding=3)),                  # padding beyond the kernel's reach
+    ((2, 3), (3, 2), dict(padding=(2, 1))),             # every row window reaches the padding
+    ((9, 8), (3, 3), dict(stride=3, dilation=2, padding=2)),  # G's rows spread 3 apart
+    ((7, 7), (1, 3), dict(stride=(2, 1), padding=(0, 1))),
+])
+def test_depthwise_row_window_edges_match_loop_reference(hw, kernel, params):
+    """The depthwise op copies only the row windows that lie inside the image as one view
+    and assembles the ones that reach into the padding: the edge cases of that split."""
+    rng = np.random.default_rng(3)
+    config = dict(x=rng.standard_normal((2, 3) + hw), bias=rng.standard_normal(6),
+                  weight=rng.standard_normal((6, 1) + kernel), **params)
+    _check_against_naive(F.depthwise_conv2d, config, groups=3)
+
+
 @given(data=st.data())
 def test_pointwise_matches_loop_reference(data):
     config = pointwise_config(data)
