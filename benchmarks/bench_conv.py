@@ -1,10 +1,10 @@
 """Speed and memory of minigrad's convolutions, and the ratio to PyTorch's on the same CPU.
 
-    python benchmarks/bench_conv.py [--repeats 20] [--rounds 3] [--cold] [--no-torch]
+    python benchmarks/bench_conv.py [--repeats 20] [--rounds 5] [--cold] [--no-torch]
                                     [--shapes S1 ...]
 
 For each shape, in float32, without bias: the median time of `repeats` calls (after two warm-up
-calls), the best such median of `rounds` rounds, GFLOP/s, and the peak memory Python's
+calls), the median of `rounds` such medians, GFLOP/s, and the peak memory Python's
 tracemalloc sees during one call (numpy reports its array allocations to tracemalloc; the
 inputs, made before, are not counted). "forward" runs under no_grad; "train" is forward +
 backward (gradients for input and weights), counted as 3 x the forward's flops.
@@ -126,9 +126,20 @@ def measure(spec, repeats):
     return result
 
 
-def best(previous, new):
-    """Keep the lower value of each measurement."""
-    return new if previous is None else {k: min(v, new[k]) for k, v in previous.items()}
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def median_of_rounds(rounds):
+    """[{key: value} per round] -> {key: median over the rounds}."""
+    return {key: median([r[key] for r in rounds]) for key in rounds[0]}
+
+
+def paired_ratio(ours, theirs, key):
+    """The median over rounds of ours / theirs, each round's pair timed back to back."""
+    return median([o[key] / t[key] for o, t in zip(ours, theirs)])
 
 
 def blas_threads():
@@ -162,7 +173,8 @@ def geomean(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=20, help="calls per median")
-    parser.add_argument("--rounds", type=int, default=3, help="report the best of these medians")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds per shape; times and ratios are medians over them")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     parser.add_argument("--cold", action="store_true",
                         help="skip warm_allocator in both processes (see its docstring)")
@@ -170,22 +182,24 @@ def main():
                         help="only these shapes (the target lines need all of theirs)")
     args = parser.parse_args()
 
-    # Each shape is timed in minigrad and right after in PyTorch, `rounds` times, so that both
-    # see the machine in the same states (on a shared machine the load comes and goes).
+    # Each shape is timed in minigrad and right after in PyTorch, `rounds` times, and each
+    # round gives a ratio: on a shared machine the load comes and goes, and a pair timed
+    # back to back sees the same machine. The ratios quoted are the medians of those.
     if not args.cold:
         warm_allocator()
     use_torch = not args.no_torch and torch_available()
     ours, theirs, torch_version = {}, {}, None
     for name in args.shapes:
+        ours[name], theirs[name] = [], []
         for _ in range(args.rounds):
-            ours[name] = best(ours.get(name), measure(SHAPES[name], args.repeats))
+            ours[name].append(measure(SHAPES[name], args.repeats))
             if use_torch:
                 torch_version, result = torch_measure(name, args.repeats, not args.cold)
-                theirs[name] = best(theirs.get(name), result)
-    torch = {"torch": torch_version, "results": theirs} if use_torch else None
+                theirs[name].append(result)
+    torch = {"torch": torch_version} if use_torch else None
 
-    print(f"minigrad conv benchmark: float32, best of {args.rounds} medians of {args.repeats} "
-          f"calls, {blas_threads()} "
+    print(f"minigrad conv benchmark: float32, median of {args.rounds} rounds, each the median of "
+          f"{args.repeats} calls, {blas_threads()} "
           f"BLAS threads, numpy {np.__version__}"
           + (f", vs torch {torch['torch']} in a subprocess" if torch else ", no torch"))
     print("memory: tracemalloc peak during one call (numpy arrays), MiB; allocator "
@@ -197,15 +211,16 @@ def main():
     print(header)
     ratios = {}
     for name in args.shapes:
-        r, flops = ours[name], forward_flops(SHAPES[name])
+        r, flops = median_of_rounds(ours[name]), forward_flops(SHAPES[name])
         line = (f"{name:5} {r['forward_ms']:8.2f} {flops / r['forward_ms'] / 1e6:8.1f} "
                 f"{r['forward_mib']:6.1f} | {r['train_ms']:8.2f} "
                 f"{3 * flops / r['train_ms'] / 1e6:8.1f} {r['train_mib']:6.1f}")
         if torch:
-            t = torch["results"][name]
-            ratios[name] = r["train_ms"] / t["train_ms"]
+            t = median_of_rounds(theirs[name])
+            ratios[name] = paired_ratio(ours[name], theirs[name], "train_ms")
             line += (f" | {t['forward_ms']:9.2f} {t['train_ms']:9.2f} | "
-                     f"{r['forward_ms'] / t['forward_ms']:6.2f} {ratios[name]:7.2f}")
+                     f"{paired_ratio(ours[name], theirs[name], 'forward_ms'):6.2f} "
+                     f"{ratios[name]:7.2f}")
         print(line)
     if torch:
         print("\ntargets (forward + backward, minigrad / PyTorch):")
