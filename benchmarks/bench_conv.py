@@ -149,6 +149,26 @@ def blas_threads():
     return os.cpu_count() or 1
 
 
+def blas_kernel():
+    """Which BLAS numpy runs and with which CPU kernel, e.g. 'openblas Haswell kernel'.
+
+    OpenBLAS picks its kernel for the CPU it finds, unless OPENBLAS_CORETYPE names one: some
+    machines set it to an older kernel (Haswell: AVX2 only) for old OpenBLAS builds' sake,
+    which slows a current numpy on an AVX-512 CPU. threadpoolctl (not a dependency) tells
+    the kernel in use; without it, only the variable is reported.
+    """
+    pinned = os.environ.get("OPENBLAS_CORETYPE")
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return f"OPENBLAS_CORETYPE={pinned}" if pinned else "BLAS kernel unknown (no threadpoolctl)"
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            kernel = f"{pool['internal_api']} {pool.get('architecture')} kernel"
+            return kernel + (", set by OPENBLAS_CORETYPE" if pinned else "")
+    return "BLAS unknown"
+
+
 def torch_available():
     """Whether torch imports, checked in a subprocess so that it never loads here."""
     check = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True)
@@ -200,7 +220,7 @@ def main():
 
     print(f"minigrad conv benchmark: float32, median of {args.rounds} rounds, each the median of "
           f"{args.repeats} calls, {blas_threads()} "
-          f"BLAS threads, numpy {np.__version__}"
+          f"BLAS threads ({blas_kernel()}), numpy {np.__version__}"
           + (f", vs torch {torch['torch']} in a subprocess" if torch else ", no torch"))
     print("memory: tracemalloc peak during one call (numpy arrays), MiB; allocator "
           + ("cold (--cold)" if args.cold else "warmed in both processes"))

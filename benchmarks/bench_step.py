@@ -22,7 +22,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import minigrad as mg  # noqa: E402
 import minigrad.functional as F  # noqa: E402
 import models  # noqa: E402
-from bench_conv import blas_threads, torch_available  # noqa: E402
+from bench_conv import blas_kernel, blas_threads, torch_available  # noqa: E402
 from timing import median_ms  # noqa: E402
 from minigrad.data import load_digits  # noqa: E402
 
@@ -61,7 +61,8 @@ def main():
     parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
     ours = step_ms(args.model, args.batch, args.repeats)
-    print(f"{args.model}, digits batch {args.batch}, float32, median of {args.repeats}")
+    print(f"{args.model}, digits batch {args.batch}, float32, median of {args.repeats}, "
+          f"{blas_threads()} BLAS threads ({blas_kernel()})")
     print(f"minigrad: {ours:8.1f} ms/step  {args.batch / ours * 1e3:8.0f} images/s")
     if args.no_torch or not torch_available():
         print("torch: not measured (not installed, or --no-torch)")
