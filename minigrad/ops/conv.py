@@ -440,11 +440,14 @@ class DepthwiseConv2d(Function):
     (`im2col.row_windows`), and its filters form one banded matrix B_c (span W, m W_out)
     (`im2col.band_matrices`), so that Y_c = X_c @ B_c: one batched matrix product over the
     channels instead of kH kW elementwise passes over the batch.
-    VJP:  dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw (`im2col.band_gradient`)
-          dL/dx: row p of x_pad gets sum_d G_c[row (p - d) / sh] @ (row d of B_c's window)^T,
-                 the sum over the output rows whose window met row p: that is windows of
-                 G's rows (spread sh apart) times B_c's window rows in reverse order, so
-                 again one product per channel
+    VJP:  dL/dx: row p of x_pad gets sum_d G_c[row (p - d) / sh] @ (row d of B_c's window)^T,
+                 the sum over the output rows whose window met row p. Laid out as windows
+                 of G's rows (spread sh apart, zeros between), Gw_c (N H, span m W_out),
+                 that is Gw_c @ (B_c's window rows in reverse order)^T: again one product
+                 per channel
+          dL/dB_c = X_c^T @ G_c, summed along each band into dL/dw (`im2col.band_gradient`);
+                 computed as Gw_c^T @ (x's rows of channel c), the same sums grouped by
+                 input row instead of output row, with the windows already made for dL/dx
           dL/db = sum of g over n, i, j
     """
 
@@ -455,8 +458,8 @@ class DepthwiseConv2d(Function):
         (sh, sw), ((top, _), (left, _)) = stride, padding
         oh, ow = conv_output_size((h, w), kernel, stride, padding, dilation)
         span = dilation[0] * (kernel[0] - 1) + 1
-        windows = row_windows(x.transpose(1, 0, 2, 3).reshape(c, n, h, w), span, oh,
-                              first=top, step=sh).reshape(c, n * oh, span * w)
+        windows = row_windows(x.transpose(1, 0, 2, 3), span, oh, first=top,
+                              step=sh).reshape(c, n * oh, span * w)
         bands = band_matrices(weight, c, dilation, sw, w, ow, left)
         y = np.matmul(windows, bands)  # (C, N H_out, m W_out)
         ctx.geometry = x.shape, padding, stride, dilation, kernel, (oh, ow)
@@ -492,8 +495,7 @@ class DepthwiseConv2d(Function):
             grad_x = np.matmul(g_windows, bands.reshape(c, span * m * ow, w))
             grad_x = np.ascontiguousarray(grad_x.reshape(c, n, h, w).transpose(1, 0, 2, 3))
         if ctx.needs_input_grad[1]:
-            # X_c^T @ G_c, as (windows of G)^T @ rows of x: the same sums, grouped by input
-            # row, and G's windows are already made (and in cache) for dL/dx.
+            # Gw_c^T @ x's rows: (span m W_out, W) per channel, window rows in reverse order
             x_rows = np.ascontiguousarray(ctx.x.transpose(1, 0, 2, 3)).reshape(c, n * h, w)
             per_window_row = np.matmul(g_windows.transpose(0, 2, 1), x_rows)
             grad_bands = per_window_row.reshape(c, span, m * ow, w)[:, ::-1].transpose(0, 1, 3, 2)
