@@ -301,7 +301,7 @@ def _shifted_backward(ctx, grad):
     if ctx.needs_input_grad[1]:
         groups = ctx.w_rows.shape[0]
         g = g_flat[:, reach:reach + length].reshape(groups, c_out // groups, length)
-        w_grads = shifted_weight_products(g, ctx.saved_input, offsets)
+        w_grads = shifted_weight_products(g, ctx.saved_input, offsets, kernel)
         grad_w = _weights_from_offsets(w_grads, kernel)
     if len(ctx.needs_input_grad) == 2:
         return grad_x, grad_w

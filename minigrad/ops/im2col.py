@@ -104,19 +104,38 @@ def shifted_products(w_offsets, flat, offsets, length):
     return y
 
 
-def shifted_weight_products(g, flat, offsets):
+def shifted_weight_products(g, flat, offsets, kernel):
     """The weight gradient of `shifted_products`: for each offset k,
     G @ flat[:, offsets[k] : offsets[k] + L]^T, per group.
 
-    g: (groups, M, L); flat as in `shifted_products`. Returns (kH kW, groups, M, C/groups).
-    Computed as (slice @ G^T)^T, the same numbers: OpenBLAS runs this orientation faster for
-    these short-and-wide operands (see conv.py's `_times_transposed`).
+    g: (groups, M, L); flat as in `shifted_products`; offsets from `shift_offsets`, kernel
+    (kH, kW). Returns (kH kW, groups, M, C/groups).
+
+    The kW offsets of one kernel row read flat shifted by dj dw, so kW shifted copies of
+    flat, stacked as rows (dj, c), turn the kW products of one kernel row into one, with kW
+    times the rows: kH products (kW C/groups x L) @ (L x M) instead of kH kW products with
+    C/groups rows. With few channels and L in the tens of thousands, OpenBLAS runs the
+    taller products far faster (S1, 16 channels: 5.4 -> 2.6 ms on its AVX-512 kernel,
+    2.75 -> 2.5 ms on AVX2), which pays for the copies.
     """
     groups, m, length = g.shape
+    kh, kw = kernel
     rows = flat.reshape(groups, flat.shape[0] // groups, -1)
+    c_group = rows.shape[1]
+    row_starts, shifts = offsets[::kw], offsets[:kw]  # (di, 0), and dj dw in every row
+    reach = length + row_starts[-1]
+    if kw == 1:
+        stacked = rows
+    else:
+        stacked = np.empty((groups, kw, c_group, reach), dtype=flat.dtype)
+        for dj, shift in enumerate(shifts):
+            stacked[:, dj] = rows[:, :, shift:shift + reach]
+        stacked = stacked.reshape(groups, kw * c_group, reach)
     g_t = g.transpose(0, 2, 1)
-    return np.stack([np.matmul(rows[:, :, start:start + length], g_t).transpose(0, 2, 1)
-                     for start in offsets])
+    per_row = np.stack([np.matmul(stacked[:, :, start:start + length], g_t)
+                        for start in row_starts])  # (kH, groups, kW C/groups, M)
+    per_row = per_row.reshape(kh, groups, kw, c_group, m).transpose(0, 2, 1, 4, 3)
+    return per_row.reshape(kh * kw, groups, m, c_group)
 
 
 def crop_to_nchw(padded, padding, hw):
