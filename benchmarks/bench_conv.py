@@ -26,6 +26,7 @@ import pathlib
 import subprocess
 import sys
 import tracemalloc
+from statistics import median
 
 import numpy as np
 
@@ -124,12 +125,6 @@ def measure(spec, repeats):
     result = {"train_ms": median_ms(train_step, repeats), "train_mib": peak_mib(train_step)}
     result.update(forward_ms=median_ms(forward, repeats), forward_mib=peak_mib(forward))
     return result
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def median_of_rounds(rounds):
