@@ -103,8 +103,6 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run forward on the inputs' arrays and, when grad mode is on, record the graph node."""
-        from .tensor import Tensor
-
         tensors = _as_tensors(inputs)
         needs = tuple(t.requires_grad for t in tensors)
         record = autograd.is_grad_enabled() and any(needs)
@@ -119,8 +117,6 @@ class Function:
 def _as_tensors(inputs):
     """Wrap non-Tensor inputs as constants. Python numbers take the tensors' float dtype, so
     `x * 2` stays float32 when x is float32."""
-    from .tensor import Tensor
-
     float_dtype = None
     for x in inputs:
         if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
@@ -135,3 +131,8 @@ def _as_tensors(inputs):
         else:
             tensors.append(Tensor(x))
     return tensors
+
+
+# Imported last: tensor.py's operators are ops (x + y is Add.apply), so loading the Tensor
+# loads the ops, and they need `Function` defined above.
+from .tensor import Tensor  # noqa: E402

@@ -243,7 +243,7 @@ class Tensor:
         return ops.arithmetic.Neg.apply(self)
 
     def __getitem__(self, index):
-        return ops.shape.GetItem.apply(self, index=ops.shape.normalize_index(index))
+        return ops.shape.GetItem.apply(self, index=_index_arrays(index))
 
     # Comparisons give boolean tensors and never carry a gradient.
     def __lt__(self, other):
@@ -392,5 +392,17 @@ def tensor(data, requires_grad=False, dtype=None):
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-# Imported last: the ops import Tensor from this module.
+def _index_arrays(index):
+    """Turn Tensors inside an index into arrays, so the index is plain numpy."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+# Imported last: the operators above call ops (x + y is Add.apply), and loading the ops loads
+# function.py, which wraps every op's result in a Tensor, so Tensor must be defined first.
 from . import ops  # noqa: E402

@@ -10,7 +10,9 @@ from hypothesis import given, strategies as st
 import minigrad as mg
 import minigrad.functional as F
 import naive_conv
-from minigrad.ops import conv as conv_ops
+from kernel_sets import KERNEL_SETS, KERNELS, kernels
+from minigrad.kernels import batch_last, dispatch, shifted_views
+from minigrad.ops.conv import Conv2d
 from cases_conv import (GRADCHECK_CASES, as_pair, conv_config, depthwise_config,
                         explicit_padding, pointwise_config)
 from strategies import leaf, values
@@ -47,43 +49,22 @@ def _check_against_naive(function, config, groups):
 
 # ----- each op against the loop reference, and gradcheck ----------------------------------
 
+@pytest.mark.parametrize("kernel_set", sorted(KERNELS))
 @given(data=st.data())
-def test_conv2d_matches_loop_reference(data):
+def test_conv2d_matches_loop_reference(kernel_set, data):
+    """Every way conv2d is computed: the reference kernel, and each fast layout forced on the
+    same small shapes (batch last; shifted views for stride 1, im2col otherwise; im2col
+    built a kernel row at a time, as a patch matrix above patch_bytes is)."""
     config = conv_config(data)
-    _check_against_naive(F.conv2d, config, config["groups"])
-
-
-@given(data=st.data())
-def test_conv2d_in_kernel_row_pieces_matches_loop_reference(data):
-    """A patch matrix above conv.PATCH_BYTES is built a few kernel rows at a time, and again
-    for dL/dW; a 1-byte limit forces that on small shapes."""
-    config = conv_config(data)
-    limit = conv_ops.PATCH_BYTES
-    conv_ops.PATCH_BYTES = 1
-    try:
+    with kernels(kernel_set):
         _check_against_naive(F.conv2d, config, config["groups"])
-    finally:
-        conv_ops.PATCH_BYTES = limit
 
 
-@pytest.mark.parametrize("layout, limit", [("shifted or plain", 0), ("batch last", 10**9)])
-@given(data=st.data())
-def test_conv2d_in_each_patch_layout_matches_loop_reference(layout, limit, data):
-    """Output maps of at most conv.BATCH_LAST_POSITIONS pixels use the batch-last layout,
-    larger ones the shifted views (stride 1) or the plain layout; forcing each way checks all
-    of them on the same small shapes."""
-    config = conv_config(data)
-    saved = conv_ops.BATCH_LAST_POSITIONS
-    conv_ops.BATCH_LAST_POSITIONS = limit
-    try:
-        _check_against_naive(F.conv2d, config, config["groups"])
-    finally:
-        conv_ops.BATCH_LAST_POSITIONS = saved
-
-
+@pytest.mark.parametrize("kernel_set", ["reference", "fast: shifted views or im2col"])
 @given(data=st.data(), pad=st.tuples(*[st.integers(0, 4)] * 4), dilation=st.integers(1, 2),
        kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)), groups=st.integers(1, 2))
-def test_conv2d_shifted_views_match_loop_reference(data, pad, dilation, kernel, groups):
+def test_conv2d_unequal_padding_matches_loop_reference(kernel_set, data, pad, dilation,
+                                                        kernel, groups):
     """Stride 1 goes through the shifted views (no patch matrix; dL/dx as a convolution of g
     with the flipped kernel). Padding on any side up to beyond the kernel's reach (an output
     larger than the input), unequal sides, dilation and groups all change which positions
@@ -93,18 +74,14 @@ def test_conv2d_shifted_views_match_loop_reference(data, pad, dilation, kernel, 
     hw = tuple(max(1, d * (k - 1) + 1 - a - b) + data.draw(st.integers(0, 3))
                for k, d, a, b in zip(kernel, (dilation,) * 2, (top, left), (bottom, right)))
     x, w = values(data, (n, c_in) + hw), values(data, (c_out, 2) + kernel)
-    # Conv2d directly: the public conv2d pads both sides alike (but for 'same').
+    # The op directly: the public conv2d pads both sides alike (but for 'same').
     padding = ((top, bottom), (left, right))
     x_t, w_t = leaf(x), leaf(w)
-    saved = conv_ops.BATCH_LAST_POSITIONS
-    conv_ops.BATCH_LAST_POSITIONS = 0
-    try:
-        y = conv_ops.Conv2d.apply(x_t, w_t, stride=(1, 1), padding=padding,
-                                  dilation=(dilation, dilation), groups=groups)
+    with kernels(kernel_set):
+        y = Conv2d.apply(x_t, w_t, stride=(1, 1), padding=padding,
+                         dilation=(dilation, dilation), groups=groups)
         upstream = np.random.default_rng(0).standard_normal(y.shape)
         y.backward(upstream)
-    finally:
-        conv_ops.BATCH_LAST_POSITIONS = saved
     expected = naive_conv.conv2d(x, w, None, (1, 1), padding, (dilation, dilation), groups)
     np.testing.assert_allclose(y.data, expected, **TIGHT)
     grad_x, grad_w, _ = naive_conv.conv2d_vjp(x, w, upstream, (1, 1), padding,
@@ -114,31 +91,35 @@ def test_conv2d_shifted_views_match_loop_reference(data, pad, dilation, kernel, 
 
 
 def test_conv2d_layout_choice_follows_the_output_size():
-    """resnet20's 8x8, 4x4 and 2x2 maps go batch last, 16x16 and larger use the shifted views."""
-    def batch_last(n, c, hw):
-        x = np.zeros((n, c, hw, hw), dtype=np.float32)
-        return conv_ops._batch_last(x, (3, 3), (hw, hw))
+    """resnet20's 8x8, 4x4 and 2x2 maps go batch last, 16x16 and larger use the shifted views;
+    strides above 1 on large maps use im2col; the reference set uses the reference."""
+    def kernel(n, c, hw, stride=(1, 1)):
+        out = (hw // stride[0],) * 2
+        return dispatch.conv2d_kernel((n, c, hw, hw), 4, (3, 3), stride, out)
 
-    assert batch_last(128, 16, 8) and batch_last(128, 32, 4) and batch_last(128, 64, 2)
-    assert not batch_last(64, 32, 16) and not batch_last(64, 16, 32)
-    # A patch matrix above PATCH_BYTES is built in pieces, which only the other layouts do.
-    assert not batch_last(2 ** 16, 64, 2)
+    assert kernel(128, 16, 8) is kernel(128, 32, 4) is kernel(128, 64, 2) is batch_last
+    assert kernel(64, 32, 16) is kernel(64, 16, 32) is shifted_views
+    assert kernel(64, 16, 32, (2, 2)).forward.__self__.patch_bytes == 64 * 2**20
+    # A patch matrix above patch_bytes is built in pieces, which only im2col does.
+    assert kernel(2 ** 16, 64, 2) is shifted_views
+    with mg.kernels.use("reference"):
+        assert kernel(128, 16, 8) is dispatch.ReferenceConv2d
 
 
 def test_skewed_batch_copies_x_with_its_examples_16_elements_further_apart():
-    from minigrad.ops.im2col import skewed_batch
-
     x = np.arange(2 * 3 * 4 * 4, dtype=np.float32).reshape(2, 3, 4, 4)
-    skewed = skewed_batch(x)
+    skewed = batch_last.skewed_batch(x)
     np.testing.assert_array_equal(skewed, x)
     assert skewed.dtype == x.dtype and not np.shares_memory(skewed, x)
     assert skewed.strides == ((48 + 16) * 4,) + x.strides[1:]
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @given(data=st.data())
-def test_depthwise_matches_loop_reference(data):
+def test_depthwise_matches_loop_reference(kernel_set, data):
     config = depthwise_config(data)
-    _check_against_naive(F.depthwise_conv2d, config, groups=config["x"].shape[1])
+    with kernels(kernel_set):
+        _check_against_naive(F.depthwise_conv2d, config, groups=config["x"].shape[1])
 
 
 @pytest.mark.parametrize("hw, kernel, params", [
@@ -147,34 +128,45 @@ def test_depthwise_matches_loop_reference(data):
     ((9, 8), (3, 3), dict(stride=3, dilation=2, padding=2)),  # G's rows spread 3 apart
     ((7, 7), (1, 3), dict(stride=(2, 1), padding=(0, 1))),
 ])
-def test_depthwise_row_window_edges_match_loop_reference(hw, kernel, params):
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_depthwise_row_window_edges_match_loop_reference(kernel_set, hw, kernel, params):
     """The depthwise op copies only the row windows that lie inside the image as one view
     and assembles the ones that reach into the padding: the edge cases of that split."""
     rng = np.random.default_rng(3)
     config = dict(x=rng.standard_normal((2, 3) + hw), bias=rng.standard_normal(6),
                   weight=rng.standard_normal((6, 1) + kernel), **params)
-    _check_against_naive(F.depthwise_conv2d, config, groups=3)
+    with kernels(kernel_set):
+        _check_against_naive(F.depthwise_conv2d, config, groups=3)
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @given(data=st.data())
-def test_pointwise_matches_loop_reference(data):
+def test_pointwise_matches_loop_reference(kernel_set, data):
     config = pointwise_config(data)
-    _check_against_naive(F.pointwise_conv2d, config, groups=1)
+    with kernels(kernel_set):
+        _check_against_naive(F.pointwise_conv2d, config, groups=1)
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @pytest.mark.parametrize("op_name", sorted(GRADCHECK_CASES))
 @given(data=st.data())
-def test_gradcheck(op_name, data):
+def test_gradcheck(kernel_set, op_name, data):
     fn, inputs = GRADCHECK_CASES[op_name](data)
-    assert mg.gradcheck(fn, inputs)
+    with kernels(kernel_set):
+        assert mg.gradcheck(fn, inputs)
 
 
 @pytest.mark.parametrize("config_of, function", [
     (conv_config, F.conv2d), (depthwise_config, F.depthwise_conv2d),
     (pointwise_config, F.pointwise_conv2d)])
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @given(data=st.data())
-def test_float32_stays_float32_and_agrees_with_float64(config_of, function, data):
-    config = config_of(data)
+def test_float32_stays_float32_and_agrees_with_float64(kernel_set, config_of, function, data):
+    with kernels(kernel_set):
+        _float32_agrees_with_float64(config_of(data), function)
+
+
+def _float32_agrees_with_float64(config, function):
     y64, upstream, grads64 = _run(function, config)
     config32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v)
                 for k, v in config.items()}
@@ -201,7 +193,13 @@ def test_same_padding_keeps_the_size_and_puts_the_odd_pad_bottom_right():
     np.testing.assert_allclose(y, expected, **TIGHT)
 
 
-def test_backward_gives_only_the_gradients_asked_for():
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_backward_gives_only_the_gradients_asked_for(kernel_set):
+    with kernels(kernel_set):
+        _backward_gives_only_the_gradients_asked_for()
+
+
+def _backward_gives_only_the_gradients_asked_for():
     rng = np.random.default_rng(2)
     x = mg.Tensor(rng.standard_normal((2, 4, 5, 5)), requires_grad=True)
     w = mg.Tensor(rng.standard_normal((6, 2, 3, 3)))  # a constant weight

@@ -406,7 +406,7 @@ def test_batch_norm_gradients_and_errors():
         bn(randn(3, 2))
     with pytest.raises(ValueError, match="expected 2 channels"):
         bn(randn(3, 5, 2, 2))
-    with pytest.raises(ValueError, match="num_features must be a positive integer"):
+    with pytest.raises(ValueError, match="num_features must be >= 1"):
         nn.BatchNorm1d(0)
 
 
@@ -597,19 +597,39 @@ def test_parameter_counts_from_the_notes():
     assert count(nn.SpatialSeparableConv2d(1, 1, 5, bias=False)) == 10
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: nn.Conv2d(3, 4, 3, groups=2), "divisible by groups=2"),
-    (lambda: nn.Conv2d(3, 4, 0), "kernel_size must be an int >= 1"),
-    (lambda: nn.Conv2d(3, 4, 3, padding=-1), "padding must be an int >= 0"),
-    (lambda: nn.Conv2d(3, 4, (3, 3, 3)), "or a pair"),
-    (lambda: nn.Conv2d(3, 4, 3.0), "kernel_size must be an int"),
-    (lambda: nn.Conv2d(3, 4, 3, padding="full"), "'same' or 'valid'"),
-    (lambda: nn.Linear(0, 3), "in_features must be a positive integer"),
-    (lambda: nn.DepthwiseConv2d(3, 3, channel_multiplier=0), "channel_multiplier"),
+@pytest.mark.parametrize("make, exception, message", [
+    (lambda: nn.Conv2d(3, 4, 3, groups=2), ValueError, "divisible by groups=2"),
+    (lambda: nn.Conv2d(3, 4, 0), ValueError, "kernel_size must be >= 1, got 0"),
+    (lambda: nn.Conv2d(3, 4, 3, padding=-1), ValueError, "padding must be >= 0"),
+    (lambda: nn.Conv2d(3, 4, (3, 3, 3)), TypeError, "or a pair of ints"),
+    (lambda: nn.Conv2d(3, 4, 3.0), TypeError, "kernel_size must be an int"),
+    (lambda: nn.Conv2d(3, 4, 3, padding="full"), ValueError, "'valid' or 'same'"),
+    (lambda: nn.Linear(0, 3), ValueError, "Linear: in_features must be >= 1, got 0"),
+    (lambda: nn.Linear(2.5, 3), TypeError, "Linear: in_features must be an int, got 2.5"),
+    (lambda: nn.DepthwiseConv2d(3, 3, channel_multiplier=0), ValueError, "channel_multiplier"),
+    (lambda: nn.MaxPool2d(2, stride=0), ValueError, "MaxPool2d: stride must be >= 1"),
+    (lambda: nn.AvgPool2d((2, 2.5)), TypeError, "AvgPool2d: kernel_size must be an int or"),
 ])
-def test_bad_layer_arguments(make, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_layer_arguments(make, exception, message):
+    """Layers check their arguments when they are made, not at the first forward."""
+    with pytest.raises(exception, match=message):
         make()
+
+
+@pytest.mark.parametrize("arguments", [
+    dict(stride=1.5), dict(stride=0), dict(padding=-1), dict(padding="full"),
+    dict(dilation=(1, 2, 3)), dict(groups=0), dict(groups=1.0)])
+def test_conv_layer_and_function_give_the_same_error_for_the_same_mistake(arguments):
+    """One vocabulary of checks: the exception and the message agree but for the name."""
+    x, weight = randn(1, 4, 5, 5), randn(4, 4, 3, 3)
+    with pytest.raises((TypeError, ValueError)) as from_function:
+        F.conv2d(x, weight, **arguments)
+    with pytest.raises((TypeError, ValueError)) as from_layer:
+        nn.Conv2d(4, 4, 3, **arguments)
+    assert from_function.type is from_layer.type
+    assert str(from_function.value).split(": ", 1) == ["conv2d", str(from_layer.value).split(
+        ": ", 1)[1]]
+    assert str(from_layer.value).startswith("Conv2d: ")
 
 
 def test_projection_shortcut_is_a_strided_1x1_conv():

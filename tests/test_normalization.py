@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import minigrad as mg
+from kernel_sets import KERNEL_SETS, kernels
 import minigrad.functional as F
 from cases_pool_norm_residual import batch_norm_case
 from strategies import leaf, values
@@ -32,63 +33,71 @@ def batch_shape(data, ndim):
             data.draw(st.integers(2, 3)))
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @pytest.mark.parametrize("ndim", [2, 4])
 @given(data=st.data())
-def test_training_forward_uses_biased_batch_statistics(ndim, data):
-    shape = batch_shape(data, ndim)
-    channels = shape[1]
-    x = values(data, shape, -3, 3) + np.arange(np.prod(shape)).reshape(shape) * 0.1
-    weight, bias = values(data, (channels,)), values(data, (channels,))
-    mean = np.array([channel_values(x, c).sum() / channel_values(x, c).size
-                     for c in range(channels)])
-    var = np.array([((channel_values(x, c) - mean[c]) ** 2).sum() / channel_values(x, c).size
-                    for c in range(channels)])
-    y = F.batch_norm(mg.Tensor(x), np.zeros(channels), np.ones(channels), mg.Tensor(weight),
-                     mg.Tensor(bias), training=True, eps=1e-3)
-    np.testing.assert_allclose(y.data, reference_batch_norm(x, mean, var, weight, bias, 1e-3),
-                               rtol=1e-10, atol=1e-10)
+def test_training_forward_uses_biased_batch_statistics(kernel_set, ndim, data):
+    with kernels(kernel_set):
+        shape = batch_shape(data, ndim)
+        channels = shape[1]
+        x = values(data, shape, -3, 3) + np.arange(np.prod(shape)).reshape(shape) * 0.1
+        weight, bias = values(data, (channels,)), values(data, (channels,))
+        mean = np.array([channel_values(x, c).sum() / channel_values(x, c).size
+                         for c in range(channels)])
+        var = np.array([((channel_values(x, c) - mean[c]) ** 2).sum() / channel_values(x, c).size
+                        for c in range(channels)])
+        y = F.batch_norm(mg.Tensor(x), np.zeros(channels), np.ones(channels), mg.Tensor(weight),
+                         mg.Tensor(bias), training=True, eps=1e-3)
+        np.testing.assert_allclose(y.data, reference_batch_norm(x, mean, var, weight, bias, 1e-3),
+                                   rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @pytest.mark.parametrize("ndim", [2, 4])
 @given(data=st.data())
-def test_eval_forward_uses_running_statistics(ndim, data):
-    shape = batch_shape(data, ndim)
-    channels = shape[1]
-    x = values(data, shape)
-    running_mean, running_var = values(data, (channels,)), values(data, (channels,), 0.1, 3)
-    weight, bias = values(data, (channels,)), values(data, (channels,))
-    before = running_mean.copy(), running_var.copy()
-    y = F.batch_norm(mg.Tensor(x), running_mean, running_var, mg.Tensor(weight),
-                     mg.Tensor(bias), training=False)
-    np.testing.assert_allclose(
-        y.data, reference_batch_norm(x, running_mean, running_var, weight, bias, 1e-5),
-        rtol=1e-10, atol=1e-10)
-    # Eval mode reads the running statistics and leaves them alone.
-    np.testing.assert_array_equal(running_mean, before[0])
-    np.testing.assert_array_equal(running_var, before[1])
+def test_eval_forward_uses_running_statistics(kernel_set, ndim, data):
+    with kernels(kernel_set):
+        shape = batch_shape(data, ndim)
+        channels = shape[1]
+        x = values(data, shape)
+        running_mean, running_var = values(data, (channels,)), values(data, (channels,), 0.1, 3)
+        weight, bias = values(data, (channels,)), values(data, (channels,))
+        before = running_mean.copy(), running_var.copy()
+        y = F.batch_norm(mg.Tensor(x), running_mean, running_var, mg.Tensor(weight),
+                         mg.Tensor(bias), training=False)
+        np.testing.assert_allclose(
+            y.data, reference_batch_norm(x, running_mean, running_var, weight, bias, 1e-5),
+            rtol=1e-10, atol=1e-10)
+        # Eval mode reads the running statistics and leaves them alone.
+        np.testing.assert_array_equal(running_mean, before[0])
+        np.testing.assert_array_equal(running_var, before[1])
 
 
-def test_training_output_has_zero_mean_unit_variance_per_channel():
-    x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * [[[[5.0]], [[0.1]], [[2.0]]]] + 7
-    y = F.batch_norm(mg.Tensor(x), None, None, training=True, eps=0.0).data
-    np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
-    np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1, rtol=1e-12)
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_training_output_has_zero_mean_unit_variance_per_channel(kernel_set):
+    with kernels(kernel_set):
+        x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * [[[[5.0]], [[0.1]], [[2.0]]]] + 7
+        y = F.batch_norm(mg.Tensor(x), None, None, training=True, eps=0.0).data
+        np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
+        np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1, rtol=1e-12)
 
 
-def test_running_statistics_follow_the_pytorch_rule():
-    # Channel 0 holds 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
-    # Channel 1 holds 0, 0, 0, 8: mean 2, biased variance 12, unbiased 16.
-    x = mg.Tensor(np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 8.0]]))
-    running_mean = np.array([1.0, -1.0])
-    running_var = np.array([1.0, 2.0])
-    F.batch_norm(x, running_mean, running_var, training=True, momentum=0.1)
-    np.testing.assert_allclose(running_mean, [0.9 * 1.0 + 0.1 * 2.5, 0.9 * -1.0 + 0.1 * 2.0])
-    np.testing.assert_allclose(running_var, [0.9 * 1.0 + 0.1 * 5 / 3, 0.9 * 2.0 + 0.1 * 16.0])
-    # A second step with momentum 0.5 starts from the updated values.
-    F.batch_norm(x, running_mean, running_var, training=True, momentum=0.5)
-    np.testing.assert_allclose(running_mean, [0.5 * 1.15 + 0.5 * 2.5, 0.5 * -0.7 + 0.5 * 2.0])
-    np.testing.assert_allclose(running_var, [0.5 * (0.9 + 1 / 6) + 0.5 * 5 / 3,
-                                             0.5 * 3.4 + 0.5 * 16.0])
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_running_statistics_follow_the_pytorch_rule(kernel_set):
+    with kernels(kernel_set):
+        # Channel 0 holds 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
+        # Channel 1 holds 0, 0, 0, 8: mean 2, biased variance 12, unbiased 16.
+        x = mg.Tensor(np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 8.0]]))
+        running_mean = np.array([1.0, -1.0])
+        running_var = np.array([1.0, 2.0])
+        F.batch_norm(x, running_mean, running_var, training=True, momentum=0.1)
+        np.testing.assert_allclose(running_mean, [0.9 * 1.0 + 0.1 * 2.5, 0.9 * -1.0 + 0.1 * 2.0])
+        np.testing.assert_allclose(running_var, [0.9 * 1.0 + 0.1 * 5 / 3, 0.9 * 2.0 + 0.1 * 16.0])
+        # A second step with momentum 0.5 starts from the updated values.
+        F.batch_norm(x, running_mean, running_var, training=True, momentum=0.5)
+        np.testing.assert_allclose(running_mean, [0.5 * 1.15 + 0.5 * 2.5, 0.5 * -0.7 + 0.5 * 2.0])
+        np.testing.assert_allclose(running_var, [0.5 * (0.9 + 1 / 6) + 0.5 * 5 / 3,
+                                                 0.5 * 3.4 + 0.5 * 16.0])
 
 
 def test_running_statistics_as_tensors_are_updated_in_place():
@@ -113,41 +122,49 @@ def test_running_statistics_update_under_no_grad():
     np.testing.assert_allclose(running_mean, [0.2, 0.4])
 
 
-def test_eval_mode_normalizes_each_example_on_its_own():
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((5, 3, 2, 2))
-    stats = rng.standard_normal(3), rng.random(3) + 0.5
-    whole = F.batch_norm(mg.Tensor(x), *stats, training=False).data
-    first = F.batch_norm(mg.Tensor(x[:1]), *stats, training=False).data
-    np.testing.assert_allclose(whole[:1], first, rtol=1e-12)
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_eval_mode_normalizes_each_example_on_its_own(kernel_set):
+    with kernels(kernel_set):
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((5, 3, 2, 2))
+        stats = rng.standard_normal(3), rng.random(3) + 0.5
+        whole = F.batch_norm(mg.Tensor(x), *stats, training=False).data
+        first = F.batch_norm(mg.Tensor(x[:1]), *stats, training=False).data
+        np.testing.assert_allclose(whole[:1], first, rtol=1e-12)
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @pytest.mark.parametrize("ndim", [2, 4])
 @pytest.mark.parametrize("training", [True, False])
 @pytest.mark.parametrize("affine", [True, False])
 @given(data=st.data())
-def test_gradcheck(ndim, training, affine, data):
-    fn, inputs = batch_norm_case(data, ndim=ndim, training=training, affine=affine)
-    assert mg.gradcheck(fn, inputs)
+def test_gradcheck(kernel_set, ndim, training, affine, data):
+    with kernels(kernel_set):
+        fn, inputs = batch_norm_case(data, ndim=ndim, training=training, affine=affine)
+        assert mg.gradcheck(fn, inputs)
 
 
-def test_gradient_in_x_needs_no_weight_gradient():
-    # Only x requires grad: the op must not need weight or bias to carry gradients.
-    x = leaf(np.random.default_rng(2).standard_normal((4, 3)))
-    weight = mg.Tensor(np.array([1.0, -2.0, 0.5]))
-    assert mg.gradcheck(lambda t: F.batch_norm(t, None, None, weight, None, training=True), [x])
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
+def test_gradient_in_x_needs_no_weight_gradient(kernel_set):
+    with kernels(kernel_set):
+        # Only x requires grad: the op must not need weight or bias to carry gradients.
+        x = leaf(np.random.default_rng(2).standard_normal((4, 3)))
+        weight = mg.Tensor(np.array([1.0, -2.0, 0.5]))
+        assert mg.gradcheck(lambda t: F.batch_norm(t, None, None, weight, None, training=True), [x])
 
 
+@pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("training", [True, False])
-def test_keeps_the_dtype(dtype, training):
-    x = mg.Tensor(np.random.default_rng(0).standard_normal((4, 3, 2, 2)).astype(dtype),
-                  requires_grad=True)
-    weight = mg.Tensor(np.ones(3, dtype=dtype), requires_grad=True)
-    y = F.batch_norm(x, np.zeros(3, dtype=dtype), np.ones(3, dtype=dtype), weight, None,
-                     training=training)
-    y.backward(np.ones(y.shape, dtype=dtype))
-    assert y.dtype == dtype and x.grad.dtype == dtype and weight.grad.dtype == dtype
+def test_keeps_the_dtype(kernel_set, dtype, training):
+    with kernels(kernel_set):
+        x = mg.Tensor(np.random.default_rng(0).standard_normal((4, 3, 2, 2)).astype(dtype),
+                      requires_grad=True)
+        weight = mg.Tensor(np.ones(3, dtype=dtype), requires_grad=True)
+        y = F.batch_norm(x, np.zeros(3, dtype=dtype), np.ones(3, dtype=dtype), weight, None,
+                         training=training)
+        y.backward(np.ones(y.shape, dtype=dtype))
+        assert y.dtype == dtype and x.grad.dtype == dtype and weight.grad.dtype == dtype
 
 
 def _stats(c):

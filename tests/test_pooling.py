@@ -166,7 +166,7 @@ def test_global_avg_pool_equals_avg_pool_over_the_whole_map():
         (F.avg_pool2d, (np.zeros((1, 1, 5, 5)), 2, (1, 0)), ValueError,
          r"avg_pool2d: stride must be >= 1, got \(1, 0\)"),
         (F.max_pool2d, (np.zeros((1, 1, 5, 5)), 0), ValueError,
-         r"max_pool2d: kernel_size must be >= 1, got \(0, 0\)"),
+         r"max_pool2d: kernel_size must be >= 1, got 0$"),
         (F.max_pool2d, (np.zeros((1, 1, 5, 5)), 2, 2, -1), ValueError,
          r"max_pool2d: padding must be >= 0"),
         (F.max_pool2d, (np.zeros((1, 1, 5, 5)), (2, 2, 2)), TypeError,

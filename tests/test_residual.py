@@ -127,7 +127,7 @@ def test_zero_pad_shortcut_errors():
     with pytest.raises(ValueError, match=r"zero_pad_shortcut: x must be 4-D \(N, C, H, W\), "
                                          r"got shape \(4, 4\)"):
         F.zero_pad_shortcut(mg.zeros(4, 4), 8)
-    with pytest.raises(ValueError, match=r"zero_pad_shortcut: stride must be >= 1, got \(0, 0\)"):
+    with pytest.raises(ValueError, match=r"zero_pad_shortcut: stride must be >= 1, got 0$"):
         F.zero_pad_shortcut(mg.zeros(1, 4, 4, 4), 8, stride=0)
     with pytest.raises(TypeError, match=r"zero_pad_shortcut: out_channels must be an int"):
         F.zero_pad_shortcut(mg.zeros(1, 4, 4, 4), 8.0)
@@ -156,7 +156,7 @@ def test_shortcut_projection_is_a_strided_1x1_convolution(data):
 
 
 def test_shortcut_projection_equals_conv2d_with_stride():
-    from minigrad.ops.conv import conv2d
+    conv2d = F.conv2d
 
     rng = np.random.default_rng(0)
     x = mg.Tensor(rng.standard_normal((2, 16, 8, 8)).astype(np.float32))

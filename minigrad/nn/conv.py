@@ -19,18 +19,9 @@ with the fan_in of the weight it follows.
 import numpy as np
 
 from .. import functional as F
-from .linear import _check_positive, reset_weight_and_bias
+from ..functional.checks import int_pair, padding_spec, positive_ints
+from .linear import reset_weight_and_bias
 from .module import Module, Parameter
-
-
-def _pair(layer, name, value, minimum):
-    """An int or a pair of ints -> (h, w), each >= minimum."""
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    is_int = [isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair]
-    if len(pair) != 2 or not all(is_int) or min(pair) < minimum:
-        raise ValueError(f"{layer}: {name} must be an int >= {minimum} or a pair of them, "
-                         f"got {value!r}")
-    return tuple(int(v) for v in pair)
 
 
 def _new_parameter(shape, dtype):
@@ -42,16 +33,10 @@ class _ConvBase(Module):
 
     def _set_geometry(self, kernel_size, stride, padding, dilation=1):
         name = type(self).__name__
-        self.kernel_size = _pair(name, "kernel_size", kernel_size, 1)
-        self.stride = _pair(name, "stride", stride, 1)
-        if isinstance(padding, str):
-            if padding not in ("same", "valid"):
-                raise ValueError(f"{name}: padding must be an int, a pair, 'same' or 'valid', "
-                                 f"got {padding!r}")
-            self.padding = padding  # F works out the pads
-        else:
-            self.padding = _pair(name, "padding", padding, 0)
-        self.dilation = _pair(name, "dilation", dilation, 1)
+        self.kernel_size = int_pair(name, "kernel_size", kernel_size, 1)
+        self.stride = int_pair(name, "stride", stride, 1)
+        self.padding = padding_spec(name, padding)  # a pair, or 'same'/'valid' for F to work out
+        self.dilation = int_pair(name, "dilation", dilation, 1)
 
     def _geometry_repr(self):
         text = f"kernel_size={self.kernel_size}, stride={self.stride}"
@@ -84,8 +69,8 @@ class Conv2d(_ConvBase):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, *, generator=None, dtype=np.float32):
         super().__init__()
-        _check_positive("Conv2d", in_channels=in_channels, out_channels=out_channels,
-                        groups=groups)
+        positive_ints("Conv2d", in_channels=in_channels, out_channels=out_channels,
+                      groups=groups)
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"Conv2d: in_channels={in_channels} and out_channels="
                              f"{out_channels} must both be divisible by groups={groups}")
@@ -126,8 +111,8 @@ class DepthwiseConv2d(_ConvBase):
     def __init__(self, channels, kernel_size, stride=1, padding=0, dilation=1,
                  channel_multiplier=1, bias=True, *, generator=None, dtype=np.float32):
         super().__init__()
-        _check_positive("DepthwiseConv2d", channels=channels,
-                        channel_multiplier=channel_multiplier)
+        positive_ints("DepthwiseConv2d", channels=channels,
+                      channel_multiplier=channel_multiplier)
         self._set_geometry(kernel_size, stride, padding, dilation)
         self.channels, self.channel_multiplier = channels, channel_multiplier
         out_channels = channels * channel_multiplier
@@ -159,7 +144,7 @@ class PointwiseConv2d(Module):
     def __init__(self, in_channels, out_channels, bias=True, *, generator=None,
                  dtype=np.float32):
         super().__init__()
-        _check_positive("PointwiseConv2d", in_channels=in_channels, out_channels=out_channels)
+        positive_ints("PointwiseConv2d", in_channels=in_channels, out_channels=out_channels)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.weight = _new_parameter((out_channels, in_channels, 1, 1), dtype)
         self.bias = _new_parameter(out_channels, dtype) if bias else None
@@ -199,8 +184,8 @@ class SpatialSeparableConv2d(_ConvBase):
                  mid_channels=None, bias=True, *, generator=None, dtype=np.float32):
         super().__init__()
         mid_channels = out_channels if mid_channels is None else mid_channels
-        _check_positive("SpatialSeparableConv2d", in_channels=in_channels,
-                        out_channels=out_channels, mid_channels=mid_channels)
+        positive_ints("SpatialSeparableConv2d", in_channels=in_channels,
+                      out_channels=out_channels, mid_channels=mid_channels)
         self._set_geometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.mid_channels = mid_channels
@@ -241,8 +226,8 @@ class DepthwiseSeparableConv2d(_ConvBase):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, bias=True, *, generator=None, dtype=np.float32):
         super().__init__()
-        _check_positive("DepthwiseSeparableConv2d", in_channels=in_channels,
-                        out_channels=out_channels)
+        positive_ints("DepthwiseSeparableConv2d", in_channels=in_channels,
+                      out_channels=out_channels)
         self._set_geometry(kernel_size, stride, padding, dilation)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.depthwise_weight = _new_parameter((in_channels, 1) + self.kernel_size, dtype)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .. import functional as F
+from ..functional.checks import positive_ints
 from . import init
 from .module import Module, Parameter
 
@@ -28,7 +29,7 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, *, generator=None, dtype=np.float32):
         super().__init__()
-        _check_positive("Linear", in_features=in_features, out_features=out_features)
+        positive_ints("Linear", in_features=in_features, out_features=out_features)
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
@@ -52,9 +53,3 @@ def reset_weight_and_bias(weight, bias, generator=None):
         fan_in, _ = init.calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         init.uniform_(bias, -bound, bound, generator=generator)
-
-
-def _check_positive(layer, **sizes):
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-            raise ValueError(f"{layer}: {name} must be a positive integer, got {value!r}")

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import functional as F
 from . import init
-from .linear import _check_positive
+from ..functional.checks import positive_ints
 from .module import Module, Parameter
 
 
@@ -37,7 +37,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, *, dtype=np.float32):
         super().__init__()
-        _check_positive(type(self).__name__, num_features=num_features)
+        positive_ints(type(self).__name__, num_features=num_features)
         if eps <= 0:
             raise ValueError(f"{type(self).__name__}: eps must be > 0, got {eps}")
         if momentum is not None and not 0.0 <= momentum <= 1.0:

@@ -19,7 +19,8 @@ import numpy as np
 
 from .. import functional as F
 from .container import Identity
-from .linear import _check_positive, reset_weight_and_bias
+from ..functional.checks import positive_ints
+from .linear import reset_weight_and_bias
 from .module import Module, Parameter
 
 
@@ -80,7 +81,7 @@ class ZeroPadShortcut(Module):
 
     def __init__(self, out_channels, stride=1):
         super().__init__()
-        _check_positive("ZeroPadShortcut", out_channels=out_channels)
+        positive_ints("ZeroPadShortcut", out_channels=out_channels)
         self.out_channels = out_channels
         self.stride = stride
 
@@ -103,7 +104,7 @@ class ProjectionShortcut(Module):
 
     def __init__(self, in_channels, out_channels, stride=1, *, generator=None, dtype=np.float32):
         super().__init__()
-        _check_positive("ProjectionShortcut", in_channels=in_channels, out_channels=out_channels)
+        positive_ints("ProjectionShortcut", in_channels=in_channels, out_channels=out_channels)
         self.in_channels, self.out_channels, self.stride = in_channels, out_channels, stride
         self.weight = Parameter(np.empty((out_channels, in_channels, 1, 1), dtype=dtype))
         reset_weight_and_bias(self.weight, None, generator)

@@ -46,19 +46,6 @@ class Permute(Function):
         return (grad.transpose(ctx.inverse),)
 
 
-def normalize_index(index):
-    """Turn Tensors inside an index into arrays, so the index is plain numpy."""
-    from ..tensor import Tensor
-
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
 class GetItem(Function):
     """y = x[index] (basic slices and integer arrays).
 

@@ -1,0 +1,39 @@
+"""The functional API (`import minigrad.functional as F`), as `torch.nn.functional`: every
+public function of minigrad's ops lives here.
+
+Each function checks its arguments (with the shared vocabulary of checks.py), then calls an
+op in minigrad/ops/, or composes ops so that its gradient follows from theirs. Every function
+takes and returns Tensors; shapes use PyTorch's NCHW layout. The gradient formula of each op
+is derived in docs/derivations.md and stated in the op's docstring.
+
+    Activations     relu, tanh, sigmoid, softmax, log_softmax     activation.py
+    Linear          linear                                        linear.py
+    Losses          cross_entropy, mse_loss                       loss.py
+    Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
+                    spatial_separable_conv2d, depthwise_separable_conv2d
+                    conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
+    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d     pooling.py
+    Normalization   batch_norm                                    normalization.py
+    Residual        skip_add, shortcut_projection,                residual.py
+                    zero_pad_shortcut
+    Shape           pad                                           shape.py
+"""
+
+from ..conv_cost import conv_cost
+from .activation import log_softmax, relu, sigmoid, softmax, tanh
+from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
+                   spatial_separable_conv2d)
+from .linear import linear
+from .loss import cross_entropy, mse_loss
+from .normalization import batch_norm
+from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from .residual import shortcut_projection, skip_add, zero_pad_shortcut
+from .shape import pad
+
+# The public API; also what `pydoc minigrad.functional` documents.
+__all__ = [
+    "relu", "tanh", "sigmoid", "softmax", "log_softmax", "linear", "cross_entropy", "mse_loss",
+    "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
+    "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
+    "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",
+]

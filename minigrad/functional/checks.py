@@ -1,0 +1,84 @@
+"""One vocabulary for argument checks, used by the functional API and the nn layers alike,
+so that the same mistake gets the same exception and message from `F.conv2d` and
+`nn.Conv2d`. The rule: TypeError for a wrong type, ValueError for a wrong value. Each
+message names the op (or layer), the argument, what was expected and what came.
+"""
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def array_of(x):
+    """The numpy array behind a Tensor, or x as an array."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def shape_of(x):
+    return tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+
+
+def is_int(value):
+    """A Python or numpy integer, not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def positive_int(op, name, value):
+    """An int >= 1, as a Python int."""
+    if not is_int(value):
+        raise TypeError(f"{op}: {name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{op}: {name} must be >= 1, got {value!r}")
+    return int(value)
+
+
+def int_pair(op, name, value, minimum):
+    """An int or a pair of ints -> (h, w), each >= minimum."""
+    if is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(map(is_int, value)):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints (h, w), got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return pair
+
+
+def padding_spec(op, padding):
+    """A conv padding as given: 'valid', 'same', or an int or pair >= 0 as (h, w)."""
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{op}: padding must be an int, a pair, 'valid' or 'same', "
+                             f"got {padding!r}")
+        return padding
+    return int_pair(op, "padding", padding, 0)
+
+
+def conv_padding(op, padding, kernel, stride, dilation):
+    """int, pair, 'valid' or 'same' -> ((top, bottom), (left, right))."""
+    padding = padding_spec(op, padding)
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+        # As PyTorch: an odd total puts the extra row/column at the bottom/right.
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return tuple((t // 2, t - t // 2) for t in totals)
+    return tuple((p, p) for p in padding)
+
+
+def feature_map(op, x, name="x"):
+    """x must be a floating-point (N, C, H, W) Tensor or array; returns its shape."""
+    data = array_of(x)
+    if data.ndim != 4:
+        raise ValueError(f"{op}: {name} must be 4-D (N, C, H, W), got shape {data.shape}")
+    if not np.issubdtype(data.dtype, np.floating):
+        raise TypeError(f"{op}: {name} must be a floating-point tensor, got dtype {data.dtype}")
+    return data.shape
+
+
+def positive_ints(op, **values):
+    """positive_int for each keyword: positive_ints("Linear", in_features=3, out_features=2)."""
+    return [positive_int(op, name, value) for name, value in values.items()]

@@ -1,0 +1,153 @@
+"""Which kernel computes each call: the one place where that is decided, and `use`, the
+switch that puts every op on the reference kernels.
+
+    with mg.kernels.use("reference"):     # every op on kernels/reference.py, until the end
+        loss = model(x) ...               # of the block; or call it alone to set it from
+                                          # then on (per thread, like torch's grad mode)
+
+The fast kernels change nothing but time: tests/test_kernels.py checks that they agree with
+the reference to 1e-10 in float64, gradients included. A kernel is chosen in forward and
+kept on the op's ctx, so its backward runs on the same kernel whatever is set by then.
+
+The thresholds, and why (measured on this project's 2-core machines, forward + backward):
+
+    batch_last_positions = 64   output maps of at most this many pixels (8 x 8) go batch
+                                last: resnet20's 8x8, 4x4, 2x2 maps 1.2x, 1.7x, 2.8x faster
+                                than im2col, bench_conv's S3 and DIG (8 x 8) 1.4x faster than
+                                the shifted views (which waste 36 of 100 columns at 8 x 8);
+                                16 x 16 about even; 32 x 32 slower (moving N last and back is
+                                a transpose of a large array)
+    patch_bytes = 64 MiB        the largest patch matrix built in one piece; above it im2col
+                                builds it a few kernel rows at a time and does not keep it,
+                                so that memory stays near the input's (batch last has no
+                                pieces, so a larger matrix is never batch last)
+"""
+
+import contextvars
+from dataclasses import dataclass, replace
+
+from . import (batch_last, channel_rows, depthwise_bands, im2col, pointwise, reference,
+               shifted_views)
+
+KERNEL_SETS = ("fast", "reference")
+
+
+@dataclass(frozen=True)
+class KernelSet:
+    """A kernel set and its thresholds; tests pass other thresholds to force each layout."""
+
+    name: str = "fast"
+    batch_last_positions: int = 64
+    patch_bytes: int = 64 * 2**20
+
+
+_current = contextvars.ContextVar("minigrad_kernel_set", default=KernelSet())
+
+
+def current():
+    """The KernelSet in force."""
+    return _current.get()
+
+
+class use:
+    """Run the ops on kernel set `name` ("fast", the default, or "reference"), optionally with
+    other thresholds (`use("fast", batch_last_positions=0)`). Takes effect at once; as a
+    context manager, only until the end of the `with` block."""
+
+    def __init__(self, name="fast", **thresholds):
+        if name not in KERNEL_SETS:
+            raise ValueError(f"kernels.use: name must be one of {KERNEL_SETS}, got {name!r}")
+        unknown = sorted(set(thresholds) - {"batch_last_positions", "patch_bytes"})
+        if unknown:
+            raise TypeError(f"kernels.use: unknown thresholds {unknown}; known: "
+                            f"batch_last_positions, patch_bytes")
+        self.kernel_set = replace(KernelSet(), name=name, **thresholds)
+        self._token = _current.set(self.kernel_set)
+
+    def __enter__(self):
+        return self.kernel_set
+
+    def __exit__(self, *exc):
+        _current.reset(self._token)
+        return False
+
+
+# ----- the choices ------------------------------------------------------------------------
+
+def conv2d_kernel(x_shape, itemsize, kernel, stride, out_hw):
+    """The kernel for conv2d on an x of this shape and dtype size, giving this output map."""
+    chosen = current()
+    if chosen.name == "reference":
+        return ReferenceConv2d
+    positions = out_hw[0] * out_hw[1]
+    patch_bytes = kernel[0] * kernel[1] * x_shape[0] * x_shape[1] * positions * itemsize
+    if positions <= chosen.batch_last_positions and patch_bytes <= chosen.patch_bytes:
+        return batch_last
+    if tuple(stride) == (1, 1):
+        return shifted_views
+    return _Im2col(chosen.patch_bytes)
+
+
+def depthwise_kernel():
+    return ReferenceDepthwise if current().name == "reference" else depthwise_bands
+
+
+def pointwise_kernel():
+    return ReferencePointwise if current().name == "reference" else pointwise
+
+
+def batch_norm_kernel():
+    return ReferenceBatchNorm if current().name == "reference" else channel_rows
+
+
+class _Im2col:
+    """im2col with the piece size in force when it was chosen."""
+
+    def __init__(self, patch_bytes):
+        self.patch_bytes = patch_bytes
+
+    def forward(self, *args):
+        return im2col.forward(*args, patch_bytes=self.patch_bytes)
+
+    backward = staticmethod(im2col.backward)
+
+
+# ----- the reference kernels behind the same interface as the fast ones ------------------
+
+class ReferenceConv2d:
+    @staticmethod
+    def forward(x, weight, bias, stride, padding, dilation, groups, needs):
+        y = reference.conv2d(x, weight, bias, stride, padding, dilation, groups)
+        return y, (x, weight, stride, padding, dilation, groups)
+
+    @staticmethod
+    def backward(state, grad, needs):
+        x, weight, stride, padding, dilation, groups = state
+        grad_x = (reference.conv2d_input_grad(grad, weight, x.shape, stride, padding, dilation,
+                                              groups) if needs[0] else None)
+        grad_w = (reference.conv2d_weight_grad(grad, x, weight.shape, stride, padding,
+                                               dilation, groups) if needs[1] else None)
+        return grad_x, grad_w
+
+
+class ReferenceDepthwise:
+    @staticmethod
+    def forward(x, weight, bias, stride, padding, dilation, needs):
+        return ReferenceConv2d.forward(x, weight, bias, stride, padding, dilation, x.shape[1],
+                                       needs)
+
+    backward = ReferenceConv2d.backward
+
+
+class ReferencePointwise:
+    @staticmethod
+    def forward(x, weight, bias, needs):
+        return ReferenceConv2d.forward(x, weight, bias, (1, 1), ((0, 0), (0, 0)), (1, 1), 1,
+                                       needs)
+
+    backward = ReferenceConv2d.backward
+
+
+class ReferenceBatchNorm:
+    forward = staticmethod(reference.batch_norm)
+    backward = staticmethod(reference.batch_norm_grad)
