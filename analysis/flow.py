@@ -15,7 +15,7 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.functional as F
-from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
 
 from .recorder import GradientRecorder
 

@@ -253,7 +253,7 @@ def write_report(ctx, summaries, seconds, command):
 
 
 def run(names, size="default", seed=0, out=None, show_progress=True,
-        command="python -m analysis report"):
+        command="python -m minigrad.analysis report"):
     """Run the named experiments (and write report.md when all six ran). Returns the summaries."""
     from tqdm import tqdm
 

@@ -11,9 +11,9 @@ import pytest
 
 import minigrad as mg
 import minigrad.functional as F
-from analysis import GradientRecorder, cli, dynamics, experiments, flow
+from minigrad.analysis import GradientRecorder, cli, dynamics, experiments, flow
 from minigrad.data import load_digits
-from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
 
 SPLIT = load_digits(seed=0)
 X, Y = SPLIT.x_train[:64], SPLIT.y_train[:64]
@@ -125,7 +125,7 @@ def test_quick_report_has_every_figure(tmp_path):
         for name in files:
             if name.endswith(".png"):
                 assert f"]({name})" in report, name
-    assert "python -m analysis report --quick" in report
+    assert "python -m minigrad.analysis report --quick" in report
     assert "seed: 0" in report
 
 
