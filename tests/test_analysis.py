@@ -64,10 +64,10 @@ def test_degradation_deep_plain_trains_far_worse_than_its_residual_twin():
     assert plain > 10 * residual, (plain, residual)
 
 
-@pytest.mark.parametrize("build", [residual_mlp, plain_mlp, residual_cnn, plain_cnn])
-def test_recording_does_not_change_any_gradient(build):
+@pytest.mark.parametrize("make_stack", [residual_mlp, plain_mlp, residual_cnn, plain_cnn])
+def test_recording_does_not_change_any_gradient(make_stack):
     def gradients(record):
-        model = build(4, generator=np.random.default_rng(1))
+        model = make_stack(4, generator=np.random.default_rng(1))
         recorder = GradientRecorder(model) if record else None
         F.cross_entropy(model(mg.tensor(X[:8])), Y[:8]).backward()
         if recorder is not None:
