@@ -1,7 +1,7 @@
-"""Command line: `python -m analysis <experiment> [--quick | --full]`, or `report` for all six.
+"""Command line: one experiment [--quick | --full], or `report` for all six.
 
-    python -m analysis report            # experiments 1-6 and reports/default/report.md
-    python -m analysis flow --quick      # one experiment, smoke size
+    python -m minigrad.analysis report          # experiments 1-6 and reports/default/report.md
+    python -m minigrad.analysis flow --quick    # one experiment, smoke size
 """
 
 import argparse
@@ -21,7 +21,8 @@ SUBCOMMANDS = {
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m minigrad.analysis",
+                                     description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -34,7 +35,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None, prog="python -m analysis"):
+def main(argv=None, prog="python -m minigrad.analysis"):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     size = "quick" if args.quick else "full" if args.full else "default"

@@ -19,8 +19,8 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import nn, optim
 from minigrad.data import DataLoader
-from models.resnet import resnet
-from models.stacks import plain_mlp, residual_mlp
+from minigrad.models.resnet import resnet
+from minigrad.models.stacks import plain_mlp, residual_mlp
 
 from .recorder import GradientRecorder
 

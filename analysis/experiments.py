@@ -32,8 +32,9 @@ TRAIN_LR = 0.02
 RESNET_LR = 0.05
 
 
-class Context:
-    """What every experiment needs: sizes, seed, output folder, the data, a progress tick."""
+class ExperimentRun:
+    """One run of the study, handed to every experiment: sizes, seed, output folder, the
+    data, a progress tick, and the trained models that experiments share."""
 
     def __init__(self, size="default", seed=0, out="reports/default", progress=None):
         if size not in SIZES:
@@ -57,16 +58,16 @@ class Context:
         return name
 
 
-def run_flow(ctx):
+def run_flow(run):
     """Experiment 1: gradient norms by layer at initialization."""
-    x, y = ctx.batch()
-    results = flow.flow_at_init(x, y, list(flow.FAMILIES), ctx.size["mlp_depth"],
-                                ctx.size["cnn_depth"], seed=ctx.seed, progress=ctx.tick)
-    plots.flow_by_layer(results, "activation", os.path.join(ctx.out, "flow_activation.png"),
+    x, y = run.batch()
+    results = flow.flow_at_init(x, y, list(flow.FAMILIES), run.size["mlp_depth"],
+                                run.size["cnn_depth"], seed=run.seed, progress=run.tick)
+    plots.flow_by_layer(results, "activation", os.path.join(run.out, "flow_activation.png"),
                         "Activation gradients ||dL/dx_l|| at initialization")
-    plots.flow_by_layer(results, "weight", os.path.join(ctx.out, "flow_weight.png"),
+    plots.flow_by_layer(results, "weight", os.path.join(run.out, "flow_weight.png"),
                         "Weight gradients ||dL/dW_l|| at initialization")
-    ctx.write_json("flow.json", results)
+    run.write_json("flow.json", results)
     ratios = {family: {name: flow.first_to_last(v["activation"])
                        for name, v in data["variants"].items()}
               for family, data in results.items()}
@@ -86,39 +87,39 @@ def _spread(norms):
     return float(norms.max() / norms.min()) if len(norms) else float("nan")
 
 
-def run_depth(ctx):
+def run_depth(run):
     """Experiment 2: first-to-last ratio against depth, and the lambda^L fit."""
-    x, y = ctx.batch()
-    result = flow.ratio_vs_depth(x, y, ctx.size["ratio_depths"], seed=ctx.seed,
-                                 progress=ctx.tick)
-    plots.ratio_vs_depth(result, os.path.join(ctx.out, "ratio_vs_depth.png"))
-    ctx.write_json("ratio_vs_depth.json", {**result, "fits": {str(k): v for k, v in
+    x, y = run.batch()
+    result = flow.ratio_vs_depth(x, y, run.size["ratio_depths"], seed=run.seed,
+                                 progress=run.tick)
+    plots.ratio_vs_depth(result, os.path.join(run.out, "ratio_vs_depth.png"))
+    run.write_json("ratio_vs_depth.json", {**result, "fits": {str(k): v for k, v in
                                                               result["fits"].items()}})
     return {"figures": ["ratio_vs_depth.png"], "data": "ratio_vs_depth.json",
             "fits": result["fits"]}
 
 
-def _trained_stacks(ctx):
-    if "degradation" not in ctx.cache:
-        ctx.cache["degradation"] = dynamics.degradation(
-            ctx.split, ctx.size["train_depths"], ctx.size["train_epochs"], TRAIN_LR,
-            seed=ctx.seed, progress=ctx.tick)
-    return ctx.cache["degradation"]
+def _trained_stacks(run):
+    if "degradation" not in run.cache:
+        run.cache["degradation"] = dynamics.degradation(
+            run.split, run.size["train_depths"], run.size["train_epochs"], TRAIN_LR,
+            seed=run.seed, progress=run.tick)
+    return run.cache["degradation"]
 
 
-def run_training(ctx):
+def run_training(run):
     """Experiment 3: training curves of plain and residual stacks (MLPs, and ResNets with
     their plain twins), and the gradient heatmap."""
-    result = _trained_stacks(ctx)
-    cnn = dynamics.resnet_degradation(ctx.split, ctx.size["resnet_ns"],
-                                      ctx.size["resnet_epochs"], RESNET_LR, seed=ctx.seed,
-                                      progress=ctx.tick)
+    result = _trained_stacks(run)
+    cnn = dynamics.resnet_degradation(run.split, run.size["resnet_ns"],
+                                      run.size["resnet_epochs"], RESNET_LR, seed=run.seed,
+                                      progress=run.tick)
     plots.training_loss(result["depths"], result["runs"], "ReLU MLP stacks", "blocks",
-                        os.path.join(ctx.out, "training_loss.png"))
+                        os.path.join(run.out, "training_loss.png"))
     plots.training_loss(cnn["layers"], cnn["runs"], "ResNets and plain nets (batch norm)",
-                        "layers", os.path.join(ctx.out, "training_loss_resnet.png"))
-    plots.gradient_heatmap(result, os.path.join(ctx.out, "gradient_heatmap.png"))
-    ctx.write_json("training.json", {"mlp": {"depths": result["depths"], "runs": result["runs"]},
+                        "layers", os.path.join(run.out, "training_loss_resnet.png"))
+    plots.gradient_heatmap(result, os.path.join(run.out, "gradient_heatmap.png"))
+    run.write_json("training.json", {"mlp": {"depths": result["depths"], "runs": result["runs"]},
                                      "resnet": cnn})
 
     def rows(depths, runs, family):
@@ -144,46 +145,46 @@ def _layer_spread(heatmap):
     return float(np.nanmedian(np.nanmax(norms, axis=1) / np.nanmin(norms, axis=1)))
 
 
-def run_lesion(ctx):
+def run_lesion(run):
     """Experiment 4: delete one block at a time from the trained pair at lesion_depth (a
     depth where the plain stack still trains, so that its lesions mean something)."""
-    models = _trained_stacks(ctx)["models"][ctx.size["lesion_depth"]]
-    results = {kind: dynamics.lesion(model, ctx.split) for kind, model in models.items()}
-    plots.lesion(results, os.path.join(ctx.out, "lesion.png"))
-    ctx.write_json("lesion.json", results)
+    models = _trained_stacks(run)["models"][run.size["lesion_depth"]]
+    results = {kind: dynamics.lesion(model, run.split) for kind, model in models.items()}
+    plots.lesion(results, os.path.join(run.out, "lesion.png"))
+    run.write_json("lesion.json", results)
     summary = {kind: {"baseline": r["baseline"], "mean_removed": float(np.mean(r["removed"])),
                       "worst_removed": float(np.min(r["removed"]))}
                for kind, r in results.items()}
     return {"figures": ["lesion.png"], "data": "lesion.json", "summary": summary,
-            "depth": ctx.size["lesion_depth"]}
+            "depth": run.size["lesion_depth"]}
 
 
-def run_variants(ctx):
+def run_variants(run):
     """Experiment 5: cost of each conv variant, and a ResNet built from each."""
-    costs = variants.cost_table(repeats=ctx.size["cost_repeats"], seed=ctx.seed)
-    rows, models = variants.variant_accuracy(ctx.split, ctx.size["variant_n"],
-                                             ctx.size["variant_epochs"], RESNET_LR,
-                                             seed=ctx.seed, progress=ctx.tick)
-    ctx.cache["variant_models"] = models
-    plots.accuracy_vs_params(rows, os.path.join(ctx.out, "variants_accuracy.png"))
-    ctx.write_json("variants.json", {"costs": costs, "accuracy": rows})
+    costs = variants.cost_table(repeats=run.size["cost_repeats"], seed=run.seed)
+    rows, models = variants.variant_accuracy(run.split, run.size["variant_n"],
+                                             run.size["variant_epochs"], RESNET_LR,
+                                             seed=run.seed, progress=run.tick)
+    run.cache["variant_models"] = models
+    plots.accuracy_vs_params(rows, os.path.join(run.out, "variants_accuracy.png"))
+    run.write_json("variants.json", {"costs": costs, "accuracy": rows})
     one_channel = {kind: conv_cost(kind, 1, 1, 3).params
                    for kind in ("standard", "spatial_separable")}
     return {"figures": ["variants_accuracy.png"], "data": "variants.json", "costs": costs,
-            "one_channel": one_channel, "test_size": len(ctx.split.y_test),
-            "accuracy": rows, "depth": 6 * ctx.size["variant_n"] + 2}
+            "one_channel": one_channel, "test_size": len(run.split.y_test),
+            "accuracy": rows, "depth": 6 * run.size["variant_n"] + 2}
 
 
-def run_separability(ctx):
+def run_separability(run):
     """Experiment 6: separability of the learned 3x3 kernels of the standard ResNet."""
-    if "variant_models" not in ctx.cache:
-        _, ctx.cache["variant_models"] = variants.variant_accuracy(
-            ctx.split, ctx.size["variant_n"], ctx.size["variant_epochs"], RESNET_LR,
-            seed=ctx.seed, progress=ctx.tick)
-    model, initial = ctx.cache["variant_models"]["standard"]
-    result = variants.separability(model, initial, seed=ctx.seed)
-    plots.separability(result, os.path.join(ctx.out, "separability.png"))
-    ctx.write_json("separability.json", result)
+    if "variant_models" not in run.cache:
+        _, run.cache["variant_models"] = variants.variant_accuracy(
+            run.split, run.size["variant_n"], run.size["variant_epochs"], RESNET_LR,
+            seed=run.seed, progress=run.tick)
+    model, initial = run.cache["variant_models"]["standard"]
+    result = variants.separability(model, initial, seed=run.seed)
+    plots.separability(result, os.path.join(run.out, "separability.png"))
+    run.write_json("separability.json", result)
     summary = {}
     for name in ("learned", "initial", "random"):
         values = np.asarray(result[name])

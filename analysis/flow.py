@@ -15,7 +15,7 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.functional as F
-from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
 
 from .recorder import GradientRecorder
 
@@ -41,7 +41,7 @@ FAMILIES = {
 }
 
 
-def variants(depth):
+def shortcut_variants(depth):
     """name -> keyword arguments of the residual builder (None: the plain stack)."""
     scale = 1 / math.sqrt(depth)
     table = {
@@ -55,7 +55,9 @@ def variants(depth):
     return table
 
 
-def build(family, depth, residual_kwargs, width, seed):
+def build_stack(family, depth, residual_kwargs, width, seed):
+    """The `family`'s stack of `depth` blocks: plain if `residual_kwargs` is None, else
+    residual with those keyword arguments (one of `shortcut_variants`)."""
     spec = FAMILIES[family]
     generator = np.random.default_rng(seed)
     common = dict(activation=spec["activation"], init=spec["init"], generator=generator)
@@ -77,8 +79,8 @@ def flow_at_init(x, y, families, mlp_depth, cnn_depth, width=64, seed=0, progres
     for family in families:
         depth = cnn_depth if FAMILIES[family]["kind"] == "cnn" else mlp_depth
         results[family] = {"depth": depth, "variants": {}}
-        for name, kwargs in variants(depth).items():
-            model = build(family, depth, kwargs, width, seed)
+        for name, kwargs in shortcut_variants(depth).items():
+            model = build_stack(family, depth, kwargs, width, seed)
             activation, weight, _ = measure_at_init(model, x, y)
             results[family]["variants"][name] = {
                 "activation": activation.tolist(), "weight": weight.tolist(),

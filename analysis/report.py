@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from .experiments import EXPERIMENTS, Context
+from .experiments import EXPERIMENTS, ExperimentRun
 
 ORDER = ("flow", "depth", "training", "lesion", "variants", "separability")
 
@@ -226,7 +226,7 @@ SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section
             "separability": _section_separability}
 
 
-def write_report(ctx, summaries, seconds, command):
+def write_report(experiment_run, summaries, seconds, command):
     lines = [
         "# Gradient flow in plain and residual networks",
         "",
@@ -234,7 +234,7 @@ def write_report(ctx, summaries, seconds, command):
         "bundled digits data (UCI optical digits, 8x8).",
         "",
         f"- command: `{command}`",
-        f"- size: {ctx.size_name}, seed: {ctx.seed}",
+        f"- size: {experiment_run.size_name}, seed: {experiment_run.seed}",
         f"- run time: {seconds:.0f} s on {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, numpy {np.__version__}",
         "",
@@ -246,29 +246,29 @@ def write_report(ctx, summaries, seconds, command):
     lines += _table(["experiment", "seconds"],
                     [[name, f"{summaries[name]['seconds']:.1f}"] for name in ORDER])
     lines.append("")
-    path = os.path.join(ctx.out, "report.md")
+    path = os.path.join(experiment_run.out, "report.md")
     with open(path, "w") as f:
         f.write("\n".join(lines))
     return path
 
 
 def run(names, size="default", seed=0, out=None, show_progress=True,
-        command="python -m analysis report"):
+        command="python -m minigrad.analysis report"):
     """Run the named experiments (and write report.md when all six ran). Returns the summaries."""
     from tqdm import tqdm
 
     out = out or os.path.join("reports", size)
     started = time.perf_counter()
     bar = tqdm(desc="analysis", unit="step", disable=not show_progress)
-    ctx = Context(size, seed, out, progress=lambda: bar.update(1))
+    experiment_run = ExperimentRun(size, seed, out, progress=lambda: bar.update(1))
     summaries = {}
     for name in names:
         bar.set_postfix_str(name)
         began = time.perf_counter()
-        summaries[name] = EXPERIMENTS[name](ctx)
+        summaries[name] = EXPERIMENTS[name](experiment_run)
         summaries[name]["seconds"] = time.perf_counter() - began
     bar.close()
     if set(names) == set(ORDER):
-        path = write_report(ctx, summaries, time.perf_counter() - started, command)
+        path = write_report(experiment_run, summaries, time.perf_counter() - started, command)
         print(f"report written to {path}")
     return summaries

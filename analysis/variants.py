@@ -19,7 +19,7 @@ import numpy as np
 import minigrad as mg
 import minigrad.functional as F
 from minigrad.conv_cost import conv_cost
-from models.resnet import BLOCKS, resnet
+from minigrad.models.resnet import BLOCKS, resnet
 
 from .dynamics import fit
 

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import minigrad as mg  # noqa: E402
 import minigrad.functional as F  # noqa: E402
-import models  # noqa: E402
+from minigrad import models  # noqa: E402
 from bench_conv import blas_kernel, blas_threads, torch_available  # noqa: E402
 from timing import median_ms  # noqa: E402
 from minigrad.data import load_digits  # noqa: E402

@@ -16,7 +16,7 @@ import numpy as np
 import minigrad as mg
 import minigrad.functional as F
 from minigrad.data import load_digits
-from models.stacks import residual_mlp
+from minigrad.models.stacks import residual_mlp
 
 DEPTH = 30
 

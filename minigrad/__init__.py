@@ -33,3 +33,9 @@ __all__ = [
     "stack", "no_grad", "enable_grad", "is_grad_enabled", "Function", "gradcheck",
     "GradcheckError", "functional", "nn", "optim", "data", "save", "load",
 ]
+
+# Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/
+# and analysis/ beside minigrad/ (an installed wheel has them inside): see _checkout.py.
+from . import _checkout  # noqa: E402
+
+_checkout.install(__path__[0])

@@ -1,4 +1,4 @@
-"""Train a model from the zoo: `python -m models.train --model resnet20` (or `minigrad-train`).
+"""Train a zoo model: `minigrad-train --model resnet20` (or `python -m minigrad.models.train`).
 
 Every epoch appends train and test loss and accuracy to metrics.csv and metrics.jsonl in
 --out, and writes checkpoint.npz there: model, optimizer, scheduler, data-order RNG state and

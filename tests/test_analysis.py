@@ -11,9 +11,9 @@ import pytest
 
 import minigrad as mg
 import minigrad.functional as F
-from analysis import GradientRecorder, cli, dynamics, experiments, flow
+from minigrad.analysis import GradientRecorder, cli, dynamics, experiments, flow
 from minigrad.data import load_digits
-from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
 
 SPLIT = load_digits(seed=0)
 X, Y = SPLIT.x_train[:64], SPLIT.y_train[:64]
@@ -64,10 +64,10 @@ def test_degradation_deep_plain_trains_far_worse_than_its_residual_twin():
     assert plain > 10 * residual, (plain, residual)
 
 
-@pytest.mark.parametrize("build", [residual_mlp, plain_mlp, residual_cnn, plain_cnn])
-def test_recording_does_not_change_any_gradient(build):
+@pytest.mark.parametrize("make_stack", [residual_mlp, plain_mlp, residual_cnn, plain_cnn])
+def test_recording_does_not_change_any_gradient(make_stack):
     def gradients(record):
-        model = build(4, generator=np.random.default_rng(1))
+        model = make_stack(4, generator=np.random.default_rng(1))
         recorder = GradientRecorder(model) if record else None
         F.cross_entropy(model(mg.tensor(X[:8])), Y[:8]).backward()
         if recorder is not None:
@@ -125,7 +125,7 @@ def test_quick_report_has_every_figure(tmp_path):
         for name in files:
             if name.endswith(".png"):
                 assert f"]({name})" in report, name
-    assert "python -m analysis report --quick" in report
+    assert "python -m minigrad.analysis report --quick" in report
     assert "seed: 0" in report
 
 

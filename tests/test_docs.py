@@ -363,7 +363,7 @@ def test_residual_gradient_is_the_product_of_identity_plus_jacobians():
 @pytest.mark.parametrize("lam", [0.5, 0.9, 1.0, 1.1])
 def test_zero_branches_give_exactly_lambda_to_the_depth(lam):
     # He et al. 2016, eq. 8 with F = 0: dL/dx_0 = lambda^L dL/dx_L, nothing else.
-    from models.stacks import residual_mlp
+    from minigrad.models.stacks import residual_mlp
 
     depth = 12
     model = residual_mlp(depth, 8, "tanh", shortcut_scale=lam, branch_scale=0.0,

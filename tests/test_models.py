@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-import models
-from models.resnet import plain_net, resnet
-from models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from minigrad import models
+from minigrad.models.resnet import plain_net, resnet
+from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
 
 
 def count(model):

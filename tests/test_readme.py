@@ -37,4 +37,4 @@ def test_main_job_is_the_installed_report_command():
     main = README.split("<!-- ci:main -->", 1)[1].split("```", 2)[1]
     assert "minigrad-report" in main
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert 'minigrad-report = "analysis.cli:report_main"' in pyproject
+    assert 'minigrad-report = "minigrad.analysis.cli:report_main"' in pyproject

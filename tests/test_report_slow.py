@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from analysis.report import ORDER, run
+from minigrad.analysis.report import ORDER, run
 
 
 @pytest.fixture(scope="module")

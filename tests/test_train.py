@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from models import train as train_module
+from minigrad.models import train as train_module
 
 TINY = ["--model", "resnet8", "--limit", "96", "--batch-size", "32", "--no-progress",
         "--lr", "0.05"]
