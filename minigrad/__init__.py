@@ -18,7 +18,7 @@ from .function import Function
 from .gradcheck import GradcheckError, gradcheck
 from .tensor import Tensor, tensor
 from . import nn, optim
-from . import data
+from . import data, kernels
 from .serialization import load, save
 
 # dtypes, spelled as in PyTorch (mg.float32); they are numpy dtypes.
@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "zeros", "ones", "randn", "rand", "manual_seed", "concatenate", "cat",
     "stack", "no_grad", "enable_grad", "is_grad_enabled", "Function", "gradcheck",
-    "GradcheckError", "functional", "nn", "optim", "data", "save", "load",
+    "GradcheckError", "functional", "kernels", "nn", "optim", "data", "save", "load",
 ]
 
 # Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/
