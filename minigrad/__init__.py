@@ -5,18 +5,20 @@
     (x * x).sum().backward()
     x.grad                          # array([2., 4., 6.], dtype=float32)
 
-Reading order: tensor.py and autograd.py (the graph), function.py (how an op is defined),
-ops/ (every op), functional.py (the public op API), gradcheck.py (the proof).
+Reading order (the layers of the README's "How minigrad is built"): tensor.py, function.py
+and autograd.py (the graph), kernels/ (the array math, reference.py first), ops/ (one
+Function per op), functional/ (the public op API), gradcheck.py (the proof), then nn/,
+optim/ and data/.
 """
 
 import numpy as np
 
 from . import functional
 from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import cat, concatenate, manual_seed, ones, rand, randn, stack, zeros
+from .creation import cat, concatenate, manual_seed, ones, rand, randn, stack, tensor, zeros
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 from . import nn, optim
 from . import data, kernels
 from .serialization import load, save

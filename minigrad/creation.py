@@ -1,4 +1,4 @@
-"""Factories: zeros, ones, randn, rand, and stacking tensors together."""
+"""Factories: tensor, zeros, ones, randn, rand, and stacking tensors together."""
 
 import numpy as np
 
@@ -19,6 +19,11 @@ def _shape(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
     return tuple(shape)
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Make a Tensor (same as `Tensor(...)`, the spelling PyTorch users type)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def zeros(*shape, dtype=np.float32, requires_grad=False):

@@ -387,20 +387,11 @@ def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """Make a Tensor (same as `Tensor(...)`, the spelling PyTorch users type)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
 def _index_arrays(index):
-    """Turn Tensors inside an index into arrays, so the index is plain numpy."""
-    if isinstance(index, Tensor):
-        return index.data
+    """The index with each Tensor in it as its array (a list as an array): plain numpy."""
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
+        return tuple(_data(i) for i in index)
+    return np.asarray(index) if isinstance(index, list) else _data(index)
 
 
 # Imported last: the operators above call ops (x + y is Add.apply), and loading the ops loads
