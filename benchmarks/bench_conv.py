@@ -1,7 +1,7 @@
 """Speed and memory of minigrad's convolutions, and the ratio to PyTorch's on the same CPU.
 
     python benchmarks/bench_conv.py [--repeats 20] [--rounds 5] [--cold] [--no-torch]
-                                    [--shapes S1 ...]
+                                    [--shapes S1 ...] [--kernels fast|reference]
 
 For each shape, in float32, without bias: the median time of `repeats` calls (after two warm-up
 calls), the median of `rounds` such medians, GFLOP/s, and the peak memory Python's
@@ -195,7 +195,10 @@ def main():
                         help="skip warm_allocator in both processes (see its docstring)")
     parser.add_argument("--shapes", nargs="+", choices=list(SHAPES), default=list(SHAPES),
                         help="only these shapes (the target lines need all of theirs)")
+    parser.add_argument("--kernels", default="fast", choices=mg.kernels.KERNEL_SETS,
+                        help="minigrad's kernel set (reference: the same numbers, slower)")
     args = parser.parse_args()
+    mg.kernels.use(args.kernels)
 
     # Each shape is timed in minigrad and right after in PyTorch, `rounds` times, and each
     # round gives a ratio: on a shared machine the load comes and goes, and a pair timed
@@ -214,7 +217,7 @@ def main():
     torch = {"torch": torch_version} if use_torch else None
 
     print(f"minigrad conv benchmark: float32, median of {args.rounds} rounds, each the median of "
-          f"{args.repeats} calls, {blas_threads()} "
+          f"{args.repeats} calls, {args.kernels} kernels, {blas_threads()} "
           f"BLAS threads ({blas_kernel()}), numpy {np.__version__}"
           + (f", vs torch {torch['torch']} in a subprocess" if torch else ", no torch"))
     print("memory: tracemalloc peak during one call (numpy arrays), MiB; allocator "

@@ -59,10 +59,13 @@ def main():
                                                                "resnet32", "resnet56"])
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--kernels", default="fast", choices=mg.kernels.KERNEL_SETS,
+                        help="minigrad's kernel set (reference: the same numbers, slower)")
     args = parser.parse_args()
-    ours = step_ms(args.model, args.batch, args.repeats)
+    with mg.kernels.use(args.kernels):
+        ours = step_ms(args.model, args.batch, args.repeats)
     print(f"{args.model}, digits batch {args.batch}, float32, median of {args.repeats}, "
-          f"{blas_threads()} BLAS threads ({blas_kernel()})")
+          f"{blas_threads()} BLAS threads ({blas_kernel()}), {args.kernels} kernels")
     print(f"minigrad: {ours:8.1f} ms/step  {args.batch / ours * 1e3:8.0f} images/s")
     if args.no_torch or not torch_available():
         print("torch: not measured (not installed, or --no-torch)")

@@ -1,6 +1,7 @@
 """A convolution written straight from its definition, one multiply-add at a time, and its
-vector-Jacobian product the same way. Slow on purpose: it is the reference the fast ops in
-minigrad/ops/conv.py are tested against, on tiny shapes.
+vector-Jacobian product the same way. Slow on purpose: an independent check, on tiny shapes,
+of every kernel conv2d runs on, minigrad/kernels/reference.py (a loop over kernel offsets)
+and the fast kernels beside it.
 
 Padding is ((top, bottom), (left, right)); stride and dilation are (h, w) pairs.
 """

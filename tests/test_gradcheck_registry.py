@@ -42,3 +42,12 @@ def test_every_case_names_a_registered_op():
 def test_op_passes_gradcheck(op_name, data):
     fn, inputs = CASES[op_name](data)
     assert mg.gradcheck(fn, inputs)
+
+
+def test_every_op_states_its_vjp():
+    """One op, one place: its docstring gives the formula and the vector-Jacobian product."""
+    ops = {name: op for name, op in mg.Function.registry.items()
+           if op.__module__.startswith("minigrad.")}
+    assert "BatchNorm" in ops and "Conv2d" in ops
+    silent = sorted(name for name, op in ops.items() if "VJP:" not in (op.__doc__ or ""))
+    assert not silent, f"ops whose docstring does not state its VJP: {silent}"

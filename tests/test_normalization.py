@@ -76,7 +76,8 @@ def test_eval_forward_uses_running_statistics(kernel_set, ndim, data):
 @pytest.mark.parametrize("kernel_set", KERNEL_SETS)
 def test_training_output_has_zero_mean_unit_variance_per_channel(kernel_set):
     with kernels(kernel_set):
-        x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * [[[[5.0]], [[0.1]], [[2.0]]]] + 7
+        scales = [[[[5.0]], [[0.1]], [[2.0]]]]
+        x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * scales + 7
         y = F.batch_norm(mg.Tensor(x), None, None, training=True, eps=0.0).data
         np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
         np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1, rtol=1e-12)

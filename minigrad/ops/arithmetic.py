@@ -139,7 +139,7 @@ class Pow(Function):
 class MatMul(Function):
     """y = a @ b, with numpy's rules (1-D operands, batched stacks that broadcast).
 
-    VJP for matrices: dL/da = g @ b^T, dL/db = a^T @ g. A 1-D a is treated as a row (1, k)
+    VJP: for matrices, dL/da = g @ b^T, dL/db = a^T @ g. A 1-D a is treated as a row (1, k)
     and a 1-D b as a column (k, 1); batch axes that were broadcast are summed back.
     """
 

@@ -27,7 +27,8 @@ class Conv2d(Function):
 
     VJP:  dL/dw[o, c, di, dj] = sum_(n, i, j) g[n, o, i, j] x_pad[n, g Cg + c, i sh + di dh,
                                                                   j sw + dj dw]
-          dL/dx_pad[n, g Cg + c, i sh + di dh, j sw + dj dw] += sum_o w[o, c, di, dj] g[n, o, i, j]
+          dL/dx_pad[n, g Cg + c, i sh + di dh, j sw + dj dw] += sum_o w[o, c, di, dj]
+                                                               g[n, o, i, j]
           dL/db = sum of g over n, i, j
     Each weight meets what it multiplied; each pixel gets g back through every weight that
     read it (a "full" convolution of g with the flipped kernel), and the padding is cut away.
@@ -56,11 +57,12 @@ class DepthwiseConv2d(Function):
                                            x_pad[n, c, i sh + di dh, j sw + dj dw]
 
     Each of the C input channels is filtered by its own m filters (channel multiplier m); no
-    channel is mixed with another: Conv2d with groups = C, whose VJP this is, with no sum
-    over channels:
-          dL/dw[c m + k, 0, di, dj] = sum_(n, i, j) g[n, c m + k, i, j] x_pad[n, c, i sh + di dh,
+    channel is mixed with another: Conv2d with groups = C, with no sum over channels.
+
+    VJP:  dL/dw[c m + k, 0, di, dj] = sum_(n, i, j) g[n, c m + k, i, j] x_pad[n, c, i sh + di dh,
                                                                         j sw + dj dw]
-          dL/dx_pad[n, c, i sh + di dh, j sw + dj dw] += sum_k w[c m + k, 0, di, dj] g[n, c m + k, i, j]
+          dL/dx_pad[n, c, i sh + di dh, j sw + dj dw] += sum_k w[c m + k, 0, di, dj]
+                                                          g[n, c m + k, i, j]
           dL/db = sum of g over n, i, j
 
     Kernels: `reference.depthwise_conv2d` (conv2d with groups = C); the fast one is

@@ -20,13 +20,13 @@ class BatchNorm(Function):
     Inputs are x, gamma (weight) and beta (bias), both (C,). With n values per channel
     (n = N or N H W) and sums taken per channel over those n values:
 
-    VJP, training (mean, var are the batch's, so they depend on x):
+    VJP: in training (mean, var are the batch's, so they depend on x),
         dL/dx     = (1/n) * gamma * inv_std * (n * g - sum(g) - xhat * sum(g * xhat))
         dL/dgamma = sum(g * xhat)
         dL/dbeta  = sum(g)
     where inv_std = 1 / sqrt(var + eps). The two subtracted sums are what differentiating
     through the batch mean and the batch variance adds to the plain scaling gamma * inv_std.
-    VJP, eval (mean, var are constants): dL/dx = g * gamma * inv_std; gamma and beta as above.
+    In eval (mean, var are constants): dL/dx = g * gamma * inv_std; gamma and beta as above.
 
     In training mode forward also updates `running_mean` and `running_var` in place; they are
     buffers passed as parameters, not inputs, and get no gradient.
