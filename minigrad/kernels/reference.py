@@ -85,7 +85,8 @@ def conv2d_input_grad(grad, weight, x_shape, stride, padding, dilation, groups):
     for di, dj in np.ndindex(kh, kw):
         target = _window(grad_pad, di, dj, stride, dilation, grad.shape[2:])
         target += np.einsum("goc,ngoij->ngcij", w[..., di, dj], g)
-    return grad_pad.reshape(n, c_in, *grad_pad.shape[3:])[:, :, top:top + h, left:left + w_in]
+    inner = grad_pad.reshape(n, c_in, *grad_pad.shape[3:])[:, :, top:top + h, left:left + w_in]
+    return np.ascontiguousarray(inner)  # not a view that keeps the padded array alive
 
 
 def conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
@@ -147,7 +148,7 @@ def max_pool2d_grad(grad, argmax, x_shape, kernel, stride, padding):
     grad_pad = np.zeros(x_shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
     for k, (di, dj) in enumerate(np.ndindex(*kernel)):
         _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += grad * (argmax == k)
-    return grad_pad[:, :, ph:ph + h, pw:pw + w]
+    return np.ascontiguousarray(grad_pad[:, :, ph:ph + h, pw:pw + w])
 
 
 def avg_pool2d(x, kernel, stride, padding):
@@ -168,7 +169,7 @@ def avg_pool2d_grad(grad, x_shape, kernel, stride, padding):
     grad_pad = np.zeros(x_shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
     for di, dj in np.ndindex(*kernel):
         _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += share
-    return grad_pad[:, :, ph:ph + h, pw:pw + w]
+    return np.ascontiguousarray(grad_pad[:, :, ph:ph + h, pw:pw + w])
 
 
 # ----- batch normalization -----------------------------------------------------------------
