@@ -133,6 +133,7 @@ def _as_tensors(inputs):
     return tensors
 
 
-# Imported last: tensor.py's operators are ops (x + y is Add.apply), so loading the Tensor
-# loads the ops, and they need `Function` defined above.
+# Imported at the bottom: this module and tensor.py need each other (apply wraps results in
+# Tensors; the Tensor's operators are ops, which subclass Function). Each imports the other
+# after defining its own class, so whichever loads first, both classes exist before use.
 from .tensor import Tensor  # noqa: E402

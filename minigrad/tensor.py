@@ -394,6 +394,7 @@ def _index_arrays(index):
     return np.asarray(index) if isinstance(index, list) else _data(index)
 
 
-# Imported last: the operators above call ops (x + y is Add.apply), and loading the ops loads
-# function.py, which wraps every op's result in a Tensor, so Tensor must be defined first.
+# Imported at the bottom, as Tensor is in function.py: the ops (which the operators above call,
+# x + y is Add.apply) load function.py, which needs Tensor defined; `ops` itself is looked up
+# only when an operator runs, by which time it is loaded.
 from . import ops  # noqa: E402

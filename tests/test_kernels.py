@@ -2,6 +2,7 @@
 with kernels/reference.py to 1e-10 in float64, gradients included. And `mg.kernels.use`
 switches kernel sets as a context manager and as a global setting."""
 
+import os
 import threading
 
 import numpy as np
@@ -12,7 +13,7 @@ import minigrad as mg
 import minigrad.functional as F
 from cases_conv import conv_config, depthwise_config, geometry, pointwise_config
 from kernel_sets import KERNELS, kernels
-from minigrad.kernels import dispatch
+from minigrad.kernels import channel_rows, depthwise_bands, dispatch, pointwise
 from strategies import leaf, values
 
 AGREE = dict(rtol=1e-10, atol=1e-12)
@@ -103,6 +104,11 @@ def test_batch_norm_fast_kernel_agrees_with_the_reference(training, ndim, data):
         np.testing.assert_allclose(got, ref, **AGREE)
 
 
+SETS_ITS_OWN = pytest.mark.skipif("MINIGRAD_TEST_KERNELS" in os.environ,
+                                  reason="checks the default kernel set")
+
+
+@SETS_ITS_OWN
 def test_use_is_a_context_manager_and_a_global_setting():
     assert mg.kernels.current().name == "fast"
     with mg.kernels.use("reference") as chosen:
@@ -112,11 +118,45 @@ def test_use_is_a_context_manager_and_a_global_setting():
         assert mg.kernels.current().name == "reference"
     assert mg.kernels.current().name == "fast"
     try:
-        mg.kernels.use("reference")  # no `with`: from now on
+        mg.kernels.use("reference")  # no `with`: from now on, in every thread
         assert mg.kernels.current().name == "reference"
+        assert _in_another_thread(lambda: mg.kernels.current().name) == "reference"
     finally:
         mg.kernels.use("fast")
     assert mg.kernels.current() == dispatch.KernelSet()
+    switch = mg.kernels.use("reference")
+    mg.kernels.use("fast")
+    for _ in range(2):  # one instance may serve several `with` blocks
+        with switch:
+            assert mg.kernels.current().name == "reference"
+        assert mg.kernels.current().name == "fast"
+
+
+def _in_another_thread(function):
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(function()))
+    worker.start()
+    worker.join()
+    return seen[0]
+
+
+@SETS_ITS_OWN
+def test_a_with_block_holds_only_in_its_own_thread():
+    with mg.kernels.use("reference"):
+        assert _in_another_thread(lambda: mg.kernels.current().name) == "fast"
+
+
+@pytest.mark.parametrize("kernel_set, expected", [
+    ("fast", (depthwise_bands, pointwise, channel_rows)),
+    ("reference", (dispatch.ReferenceDepthwise, dispatch.ReferencePointwise,
+                   dispatch.ReferenceBatchNorm))])
+def test_each_op_runs_on_the_kernel_set_in_force(kernel_set, expected):
+    x = mg.randn(2, 3, 4, 4, requires_grad=True, dtype=np.float64)
+    with kernels(kernel_set):
+        ys = [F.depthwise_conv2d(x, mg.randn(3, 1, 3, 3, dtype=np.float64)),
+              F.pointwise_conv2d(x, mg.randn(2, 3, 1, 1, dtype=np.float64)),
+              F.batch_norm(x, None, None, training=True)]
+    assert tuple(y._node.ctx.kernel for y in ys) == expected
 
 
 def test_an_op_keeps_the_kernel_it_was_run_on_for_its_backward():
@@ -132,20 +172,14 @@ def test_an_op_keeps_the_kernel_it_was_run_on_for_its_backward():
     np.testing.assert_allclose(x.grad, expected_x, **AGREE)
 
 
-def test_the_setting_is_per_thread_as_grad_mode_is_in_pytorch():
-    seen = []
-    with mg.kernels.use("reference"):
-        worker = threading.Thread(target=lambda: seen.append(mg.kernels.current().name))
-        worker.start()
-        worker.join()
-    assert seen == ["fast"]
-
-
 @pytest.mark.parametrize("call, error, words", [
     (lambda: mg.kernels.use("slow"), ValueError, r"kernels.use: name must be one of"),
-    (lambda: mg.kernels.use("fast", patch=1), TypeError, r"unknown thresholds \['patch'\]"),
+    (lambda: mg.kernels.use("fast", patch=1), TypeError, r"unknown threshold 'patch'"),
+    (lambda: mg.kernels.use("fast", patch_bytes="x"), TypeError, r"patch_bytes must be an int"),
+    (lambda: mg.kernels.use("fast", batch_last_positions=-1), ValueError, r"must be >= 0"),
 ])
 def test_bad_kernel_sets_get_clear_errors(call, error, words):
+    before = mg.kernels.current()
     with pytest.raises(error, match=words):
         call()
-    assert mg.kernels.current().name == "fast"
+    assert mg.kernels.current() is before

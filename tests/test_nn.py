@@ -598,7 +598,13 @@ def test_parameter_counts_from_the_notes():
 
 
 @pytest.mark.parametrize("make, exception, message", [
-    (lambda: nn.Conv2d(3, 4, 3, groups=2), ValueError, "divisible by groups=2"),
+    (lambda: nn.Conv2d(3, 4, 3, groups=2), ValueError, "groups=2 must divide both"),
+    (lambda: nn.Conv2d(3, 4, 3, stride=2, padding="same"), ValueError, "'same' needs stride 1"),
+    (lambda: nn.MaxPool2d(2, padding=2), ValueError, "at most half of kernel_size"),
+    (lambda: nn.ZeroPadShortcut(4, stride=0), ValueError, "stride must be >= 1"),
+    (lambda: nn.ProjectionShortcut(3, 4, stride=1.5), TypeError, "stride must be an int"),
+    (lambda: nn.BatchNorm2d(3, eps="x"), TypeError, "BatchNorm2d: eps must be a number"),
+    (lambda: nn.BatchNorm2d(3, momentum=2), ValueError, r"momentum must be in \[0, 1\]"),
     (lambda: nn.Conv2d(3, 4, 0), ValueError, "kernel_size must be >= 1, got 0"),
     (lambda: nn.Conv2d(3, 4, 3, padding=-1), ValueError, "padding must be >= 0"),
     (lambda: nn.Conv2d(3, 4, (3, 3, 3)), TypeError, "or a pair of ints"),
@@ -618,7 +624,8 @@ def test_bad_layer_arguments(make, exception, message):
 
 @pytest.mark.parametrize("arguments", [
     dict(stride=1.5), dict(stride=0), dict(padding=-1), dict(padding="full"),
-    dict(dilation=(1, 2, 3)), dict(groups=0), dict(groups=1.0)])
+    dict(dilation=(1, 2, 3)), dict(groups=0), dict(groups=1.0), dict(groups=3),
+    dict(stride=2, padding="same")])
 def test_conv_layer_and_function_give_the_same_error_for_the_same_mistake(arguments):
     """One vocabulary of checks: the exception and the message agree but for the name."""
     x, weight = randn(1, 4, 5, 5), randn(4, 4, 3, 3)

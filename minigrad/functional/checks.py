@@ -55,18 +55,50 @@ def padding_spec(op, padding):
     return int_pair(op, "padding", padding, 0)
 
 
+def same_needs_stride_1(op, padding, stride):
+    """PyTorch's rule: padding='same' only with stride 1 (stride as an (h, w) pair)."""
+    if padding == "same" and stride != (1, 1):
+        raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+
+
 def conv_padding(op, padding, kernel, stride, dilation):
     """int, pair, 'valid' or 'same' -> ((top, bottom), (left, right))."""
     padding = padding_spec(op, padding)
     if padding == "valid":
         return (0, 0), (0, 0)
     if padding == "same":
-        if stride != (1, 1):
-            raise ValueError(f"{op}: padding='same' needs stride 1, got stride {stride}")
+        same_needs_stride_1(op, padding, stride)
         # As PyTorch: an odd total puts the extra row/column at the bottom/right.
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in totals)
     return tuple((p, p) for p in padding)
+
+
+def groups_divide(op, groups, c_in, c_out, of=""):
+    """groups must divide both channel counts; `of` names the weight when it is not the only
+    one (" of weight_row")."""
+    if c_in % groups or c_out % groups:
+        raise ValueError(f"{op}: groups={groups} must divide both the input channels (C_in="
+                         f"{c_in}) and the output channels{of} (C_out={c_out})")
+
+
+def pool_padding(op, kernel, padding):
+    """PyTorch's rule for pooling: padding at most half the kernel (kernel, padding pairs);
+    with more, edge windows would lie mostly or wholly in it."""
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding must be at most half of kernel_size, got padding "
+                         f"{padding} for kernel_size {kernel}")
+
+
+def number(op, name, value, low=None, high=None, low_open=False):
+    """A real number (not a bool) in [low, high], or (low, high] with low_open."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: {name} must be a number, got {value!r}")
+    if (low is not None and (value <= low if low_open else value < low)) or (
+            high is not None and value > high):
+        interval = f"{'(' if low_open else '['}{low}, {'inf' if high is None else high}]"
+        raise ValueError(f"{op}: {name} must be in {interval}, got {value!r}")
+    return value
 
 
 def feature_map(op, x, name="x"):

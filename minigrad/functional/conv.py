@@ -8,7 +8,7 @@ their gradients follow from their parts'.
 
 from ..kernels.reference import conv_output_size
 from ..ops.conv import Conv2d, DepthwiseConv2d, PointwiseConv2d
-from .checks import conv_padding, feature_map, int_pair, positive_int, shape_of
+from .checks import conv_padding, feature_map, groups_divide, int_pair, positive_int, shape_of
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -219,9 +219,7 @@ def _conv_args(op, x_shape, w_shape, bias, stride, padding, dilation, groups,
     (stride, padding, dilation, groups)."""
     groups = positive_int(op, "groups", groups)
     c_in, c_out = x_shape[1], w_shape[0]
-    if c_in % groups or c_out % groups:
-        raise ValueError(f"{op}: groups={groups} must divide both the input channels (C_in="
-                         f"{c_in}) and the output channels of {weight_name} (C_out={c_out})")
+    groups_divide(op, groups, c_in, c_out, "" if weight_name == "weight" else f" of {weight_name}")
     if w_shape[1] * groups != c_in:
         raise ValueError(f"{op}: the input has {c_in} channels but {weight_name} {w_shape} "
                          f"expects {weight_name}.shape[1] * groups = {w_shape[1]} * {groups} = "

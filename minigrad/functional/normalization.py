@@ -4,7 +4,7 @@ import numpy as np
 
 from ..ops.normalization import BatchNorm
 from ..tensor import Tensor
-from .checks import array_of
+from .checks import array_of, number
 
 
 def _check_buffer(name, value, channels):
@@ -88,6 +88,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                 f"got {np.shape(array_of(value))}"
             )
         affine.append(value)
+    number("batch_norm", "eps", eps, low=0)
+    number("batch_norm", "momentum", momentum, low=0, high=1)
     return BatchNorm.apply(
         x, *affine, running_mean=running_mean, running_var=running_var,
         training=bool(training), momentum=momentum, eps=eps,

@@ -5,7 +5,7 @@ Output size, as PyTorch with ceil_mode=False: H_out = (H + 2 pad_h - kH) // stri
 
 from ..ops.pooling import AvgPool2d, MaxPool2d
 from ..ops.reduction import Mean
-from .checks import feature_map, int_pair
+from .checks import feature_map, int_pair, pool_padding
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
@@ -58,12 +58,7 @@ def _pool_params(op, x, kernel_size, stride, padding):
     kernel = int_pair(op, "kernel_size", kernel_size, 1)
     stride = kernel if stride is None else int_pair(op, "stride", stride, 1)
     padding = int_pair(op, "padding", padding, 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        # PyTorch's rule: with more padding, edge windows would lie mostly or wholly in it.
-        raise ValueError(
-            f"{op}: padding must be at most half of kernel_size, got padding {padding} for "
-            f"kernel_size {kernel}"
-        )
+    pool_padding(op, kernel, padding)
     padded = (shape[2] + 2 * padding[0], shape[3] + 2 * padding[1])
     if padded[0] < kernel[0] or padded[1] < kernel[1]:
         raise ValueError(

@@ -1,9 +1,9 @@
 """Which kernel computes each call: the one place where that is decided, and `use`, the
 switch that puts every op on the reference kernels.
 
-    with mg.kernels.use("reference"):     # every op on kernels/reference.py, until the end
-        loss = model(x) ...               # of the block; or call it alone to set it from
-                                          # then on (per thread, like torch's grad mode)
+    with mg.kernels.use("reference"):     # every op on kernels/reference.py until the end
+        loss = model(x) ...               # of the block (in this thread); or call it alone
+                                          # to switch from then on
 
 The fast kernels change nothing but time: tests/test_kernels.py checks that they agree with
 the reference to 1e-10 in float64, gradients included. A kernel is chosen in forward and
@@ -41,34 +41,51 @@ class KernelSet:
     patch_bytes: int = 64 * 2**20
 
 
-_current = contextvars.ContextVar("minigrad_kernel_set", default=KernelSet())
+_default = KernelSet()  # what `use(...)` called alone sets, for every thread
+_scoped = contextvars.ContextVar("minigrad_kernel_set", default=None)  # `with use(...)`
 
 
 def current():
-    """The KernelSet in force."""
-    return _current.get()
+    """The KernelSet in force: the innermost `with use(...)` of this thread, else the last
+    `use(...)` called alone, else the fast kernels."""
+    scoped = _scoped.get()
+    return _default if scoped is None else scoped
 
 
 class use:
     """Run the ops on kernel set `name` ("fast", the default, or "reference"), optionally with
-    other thresholds (`use("fast", batch_last_positions=0)`). Takes effect at once; as a
-    context manager, only until the end of the `with` block."""
+    other thresholds (`use("fast", batch_last_positions=0)`).
+
+    Called alone it switches from then on, in every thread. As a context manager it holds
+    only inside the `with` block, and only in this thread (other threads keep theirs).
+    """
 
     def __init__(self, name="fast", **thresholds):
+        global _default
         if name not in KERNEL_SETS:
             raise ValueError(f"kernels.use: name must be one of {KERNEL_SETS}, got {name!r}")
-        unknown = sorted(set(thresholds) - {"batch_last_positions", "patch_bytes"})
-        if unknown:
-            raise TypeError(f"kernels.use: unknown thresholds {unknown}; known: "
-                            f"batch_last_positions, patch_bytes")
+        for key, value in thresholds.items():
+            if key not in ("batch_last_positions", "patch_bytes"):
+                raise TypeError(f"kernels.use: unknown threshold {key!r}; known: "
+                                f"batch_last_positions, patch_bytes")
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"kernels.use: {key} must be an int, got {value!r}")
+            if value < 0:
+                raise ValueError(f"kernels.use: {key} must be >= 0, got {value!r}")
         self.kernel_set = replace(KernelSet(), name=name, **thresholds)
-        self._token = _current.set(self.kernel_set)
+        # Set now, for the call alone; `__enter__` turns it into a scoped setting instead.
+        self._previous_default, _default = _default, self.kernel_set
+        self._tokens = []
 
     def __enter__(self):
+        global _default
+        if self._previous_default is not None:
+            _default, self._previous_default = self._previous_default, None
+        self._tokens.append(_scoped.set(self.kernel_set))
         return self.kernel_set
 
     def __exit__(self, *exc):
-        _current.reset(self._token)
+        _scoped.reset(self._tokens.pop())
         return False
 
 

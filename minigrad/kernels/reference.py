@@ -25,7 +25,10 @@ def conv_output_size(hw, kernel, stride, padding, dilation):
 
 
 def pad(x, padding, value=0.0):
-    """x (N, C, H, W) with `value` rows and columns added: padding ((top, bottom), (l, r))."""
+    """x (N, C, H, W) with `value` rows and columns added: padding ((top, bottom), (l, r)).
+    x itself when there is no padding (no copy)."""
+    if not any(map(any, padding)):
+        return x
     return np.pad(x, ((0, 0), (0, 0)) + tuple(padding), constant_values=value)
 
 
@@ -106,16 +109,9 @@ def conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups)
 # channel sum (Cg = 1). Pointwise is a 1 x 1 kernel: conv2d(x, w, b, (1, 1), no padding, ...).
 
 def depthwise_conv2d(x, weight, bias, stride, padding, dilation):
-    """y = conv2d(x, weight, bias, ..., groups=C): each channel filtered on its own."""
+    """y = conv2d(x, weight, bias, ..., groups=C): each channel filtered on its own.
+    VJP: conv2d's, with groups = C."""
     return conv2d(x, weight, bias, stride, padding, dilation, groups=x.shape[1])
-
-
-def depthwise_conv2d_input_grad(grad, weight, x_shape, stride, padding, dilation):
-    return conv2d_input_grad(grad, weight, x_shape, stride, padding, dilation, x_shape[1])
-
-
-def depthwise_conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation):
-    return conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation, x.shape[1])
 
 
 # ----- pooling -----------------------------------------------------------------------------
@@ -126,7 +122,7 @@ def max_pool2d(x, kernel, stride, padding):
     Returns (y, argmax): argmax[n, c, i, j] is the offset index di kW + dj that won the window
     (the first of tied maxima, as PyTorch), all the backward needs. Offset k takes over where
     it beats the maximum of offsets 0 ... k - 1, so a running np.maximum of k keeps the last
-    take-over, which is the winner. A NaN propagates, as in PyTorch.
+    take-over, which is the winner. A NaN propagates, as in PyTorch. VJP: `max_pool2d_grad`.
     """
     padded = pad(x, [(p, p) for p in padding], -np.inf)
     out_hw = conv_output_size(x.shape[2:], kernel, stride, [(p, p) for p in padding], (1, 1))
@@ -146,14 +142,16 @@ def max_pool2d_grad(grad, argmax, x_shape, kernel, stride, padding):
     element that won several overlapping windows collects the sum of their gradients."""
     (ph, pw), (h, w) = padding, x_shape[2:]
     grad_pad = np.zeros(x_shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+    routed = np.empty_like(grad)
     for k, (di, dj) in enumerate(np.ndindex(*kernel)):
-        _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += grad * (argmax == k)
+        np.multiply(grad, argmax == k, out=routed)  # g where offset k won, else 0
+        _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += routed
     return np.ascontiguousarray(grad_pad[:, :, ph:ph + h, pw:pw + w])
 
 
 def avg_pool2d(x, kernel, stride, padding):
     """y[n, c, i, j] = sum over (di, dj) of x_pad[n, c, i sh + di, j sw + dj] / (kH kW), the
-    padded zeros counted (PyTorch's count_include_pad=True)."""
+    padded zeros counted (PyTorch's count_include_pad=True). VJP: `avg_pool2d_grad`."""
     padded = pad(x, [(p, p) for p in padding])
     out_hw = conv_output_size(x.shape[2:], kernel, stride, [(p, p) for p in padding], (1, 1))
     total = np.zeros(x.shape[:2] + out_hw, dtype=x.dtype)
@@ -185,9 +183,13 @@ def batch_norm(x, gamma, beta, eps, stats=None):
 
     stats: (mean, var) to normalize with (eval mode), or None to use the batch's own, with the
     biased variance (training mode). Returns (y, (xhat, inv_std), mean, var).
+    VJP: `batch_norm_grad`.
     """
     axes = (0,) + tuple(range(2, x.ndim))
-    mean, var = (x.mean(axis=axes), x.var(axis=axes)) if stats is None else stats
+    if stats is None:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+    else:
+        mean, var = (s.astype(x.dtype, copy=False) for s in stats)
     inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
     xhat = (x - _per_channel(mean, x.ndim)) * _per_channel(inv_std, x.ndim)
     y = xhat * _per_channel(gamma, x.ndim) + _per_channel(beta, x.ndim)

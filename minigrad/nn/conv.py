@@ -19,7 +19,8 @@ with the fan_in of the weight it follows.
 import numpy as np
 
 from .. import functional as F
-from ..functional.checks import int_pair, padding_spec, positive_ints
+from ..functional.checks import (groups_divide, int_pair, padding_spec, positive_ints,
+                                 same_needs_stride_1)
 from .linear import reset_weight_and_bias
 from .module import Module, Parameter
 
@@ -36,6 +37,7 @@ class _ConvBase(Module):
         self.kernel_size = int_pair(name, "kernel_size", kernel_size, 1)
         self.stride = int_pair(name, "stride", stride, 1)
         self.padding = padding_spec(name, padding)  # a pair, or 'same'/'valid' for F to work out
+        same_needs_stride_1(name, self.padding, self.stride)
         self.dilation = int_pair(name, "dilation", dilation, 1)
 
     def _geometry_repr(self):
@@ -71,9 +73,7 @@ class Conv2d(_ConvBase):
         super().__init__()
         positive_ints("Conv2d", in_channels=in_channels, out_channels=out_channels,
                       groups=groups)
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(f"Conv2d: in_channels={in_channels} and out_channels="
-                             f"{out_channels} must both be divisible by groups={groups}")
+        groups_divide("Conv2d", groups, in_channels, out_channels)
         self._set_geometry(kernel_size, stride, padding, dilation)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.weight = _new_parameter((out_channels, in_channels // groups) + self.kernel_size,

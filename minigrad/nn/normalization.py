@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import functional as F
 from . import init
-from ..functional.checks import positive_ints
+from ..functional.checks import number, positive_ints
 from .module import Module, Parameter
 
 
@@ -38,11 +38,9 @@ class _BatchNorm(Module):
                  track_running_stats=True, *, dtype=np.float32):
         super().__init__()
         positive_ints(type(self).__name__, num_features=num_features)
-        if eps <= 0:
-            raise ValueError(f"{type(self).__name__}: eps must be > 0, got {eps}")
-        if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] or None, "
-                             f"got {momentum}")
+        number(type(self).__name__, "eps", eps, low=0)
+        if momentum is not None:
+            number(type(self).__name__, "momentum", momentum, low=0, high=1)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum

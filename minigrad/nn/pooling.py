@@ -1,7 +1,7 @@
 """Pooling layers: thin modules around F.max_pool2d, F.avg_pool2d and F.global_avg_pool2d."""
 
 from .. import functional as F
-from ..functional.checks import int_pair
+from ..functional.checks import int_pair, pool_padding
 from .module import Module
 
 
@@ -10,10 +10,10 @@ class _Pool2d(Module):
         super().__init__()
         # Checked now, as the other layers' arguments are; kept as given, as PyTorch keeps them.
         name = type(self).__name__
-        int_pair(name, "kernel_size", kernel_size, 1)
+        kernel = int_pair(name, "kernel_size", kernel_size, 1)
         if stride is not None:
             int_pair(name, "stride", stride, 1)
-        int_pair(name, "padding", padding, 0)
+        pool_padding(name, kernel, int_pair(name, "padding", padding, 0))
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import functional as F
 from .container import Identity
-from ..functional.checks import positive_ints
+from ..functional.checks import int_pair, positive_ints
 from .linear import reset_weight_and_bias
 from .module import Module, Parameter
 
@@ -82,6 +82,7 @@ class ZeroPadShortcut(Module):
     def __init__(self, out_channels, stride=1):
         super().__init__()
         positive_ints("ZeroPadShortcut", out_channels=out_channels)
+        int_pair("ZeroPadShortcut", "stride", stride, 1)
         self.out_channels = out_channels
         self.stride = stride
 
@@ -105,6 +106,7 @@ class ProjectionShortcut(Module):
     def __init__(self, in_channels, out_channels, stride=1, *, generator=None, dtype=np.float32):
         super().__init__()
         positive_ints("ProjectionShortcut", in_channels=in_channels, out_channels=out_channels)
+        int_pair("ProjectionShortcut", "stride", stride, 1)
         self.in_channels, self.out_channels, self.stride = in_channels, out_channels, stride
         self.weight = Parameter(np.empty((out_channels, in_channels, 1, 1), dtype=dtype))
         reset_weight_and_bias(self.weight, None, generator)
