@@ -11,29 +11,35 @@ Function per op), functional/ (the public op API), gradcheck.py (the proof), the
 optim/ and data/.
 """
 
-import numpy as np
-
-from . import functional
-from .autograd import enable_grad, is_grad_enabled, no_grad
-from .creation import cat, concatenate, manual_seed, ones, rand, randn, stack, tensor, zeros
+from . import dtypes, functional
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (Generator, arange, as_tensor, cat, concat, concatenate, empty, eye,
+                       from_numpy, full, full_like, is_tensor, linspace, manual_seed, ones,
+                       ones_like, rand, rand_like, randint, randn, randn_like, randperm, stack,
+                       tensor, zeros, zeros_like)
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck
-from .tensor import Tensor
+from .tensor import Size, Tensor, device
+from .tensor_functions import *  # noqa: F401,F403  (mg.exp, mg.max, mg.where, ...)
+from .tensor_functions import METHODS as _METHODS
 from . import nn, optim
 from . import data, kernels
 from .serialization import load, save
 
-# dtypes, spelled as in PyTorch (mg.float32); they are numpy dtypes.
-float32 = np.float32
-float64 = np.float64
-int64 = np.int64
+# dtypes, spelled as in PyTorch (mg.float32, mg.long, ...); they are numpy's.
+from .dtypes import float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: E402
+globals().update(dtypes.ALIASES)  # float, double, half, long, int, short, bool
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Tensor", "tensor", "zeros", "ones", "randn", "rand", "manual_seed", "concatenate", "cat",
-    "stack", "no_grad", "enable_grad", "is_grad_enabled", "Function", "gradcheck",
-    "GradcheckError", "functional", "kernels", "nn", "optim", "data", "save", "load",
+    "Tensor", "Size", "device", "tensor", "as_tensor", "from_numpy", "is_tensor", "zeros",
+    "ones", "empty", "full", "eye", "arange", "linspace", "zeros_like", "ones_like",
+    "full_like", "randn_like", "rand_like", "randn", "rand", "randint", "randperm",
+    "Generator", "manual_seed", "concatenate", "concat", "cat", "stack", "no_grad",
+    "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
+    "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "save",
+    "load", "matmul", "where", "maximum", "minimum", "allclose", *_METHODS,
 ]
 
 # Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/

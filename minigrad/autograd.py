@@ -10,29 +10,34 @@ reached its output.
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import numpy as np
 
-_grad_enabled = True
+# Grad mode is per thread, as in PyTorch: a `no_grad` block in one thread leaves another
+# thread's model recording.
+_mode = threading.local()
 
 
 def is_grad_enabled():
     """True when ops record the graph (the default); False inside `no_grad()`."""
-    return _grad_enabled
+    return getattr(_mode, "enabled", True)
+
+
+def _set_enabled(enabled):
+    _mode.enabled = bool(enabled)
 
 
 class _GradMode(contextlib.ContextDecorator):
     enabled: bool
 
     def __enter__(self):
-        global _grad_enabled
-        self._previous = _grad_enabled
-        _grad_enabled = self.enabled
+        self._previous = is_grad_enabled()
+        _set_enabled(self.enabled)
         return self
 
     def __exit__(self, *exc):
-        global _grad_enabled
-        _grad_enabled = self._previous
+        _set_enabled(self._previous)
         return False
 
 
@@ -50,6 +55,36 @@ class enable_grad(_GradMode):
     """Turn graph recording back on inside a `no_grad` block."""
 
     enabled = True
+
+
+class inference_mode(_GradMode):
+    """`torch.inference_mode(mode=True)`: here the same as `no_grad()` (mode=False: as
+    `enable_grad()`). PyTorch also marks the tensors made inside as inference tensors that
+    autograd later refuses; minigrad's are ordinary tensors (docs/pytorch.md)."""
+
+    def __init__(self, mode=True):
+        self.enabled = not mode
+
+
+class set_grad_enabled(_GradMode):
+    """`set_grad_enabled(False)` turns recording off at once (in this thread); as a context
+    manager or decorator it restores the previous mode afterwards, as in PyTorch."""
+
+    def __init__(self, mode):
+        self.enabled = bool(mode)
+        self._before, self._decorating = is_grad_enabled(), False
+        _set_enabled(mode)
+
+    def __call__(self, function):
+        # As a decorator the switch belongs to each call, not to the decoration.
+        _set_enabled(self._before)
+        self._decorating = True
+        return super().__call__(function)
+
+    def __enter__(self):
+        self._previous = is_grad_enabled() if self._decorating else self._before
+        _set_enabled(self.enabled)
+        return self
 
 
 def topological_order(root):

@@ -1,18 +1,45 @@
-"""Factories: tensor, zeros, ones, randn, rand, and stacking tensors together."""
+"""Factories, as PyTorch's: tensor, from_numpy, as_tensor, zeros, ones, full, empty, eye,
+arange, linspace, the *_like forms, random tensors (randn, rand, randint, randperm) with
+`manual_seed` and `Generator`, and cat / stack.
+
+Dtypes are PyTorch's: Python floats give float32, Python ints int64 (`arange(3)` is int64,
+`full((2,), 1.0)` float32); factories of zeros, ones and random floats are float32 unless
+`dtype=` says otherwise. The `device` argument may only be "cpu".
+"""
 
 import numpy as np
 
+from . import dtypes
 from .ops import shape as shape_ops
-from .tensor import Tensor
+from .tensor import Tensor, _check_device, array_from
 
-_default_generator = np.random.default_rng()
+
+class Generator:
+    """`torch.Generator`: a seeded source of random numbers, here a numpy Generator
+    (`generator=` also takes a numpy Generator directly)."""
+
+    def __init__(self, device="cpu"):
+        _check_device(device)
+        self.rng = np.random.default_rng()
+
+    def manual_seed(self, seed):
+        self.rng = np.random.default_rng(seed)
+        return self
+
+
+_default = Generator()
 
 
 def manual_seed(seed):
-    """Reseed the generator that randn/rand use when no `generator` is given."""
-    global _default_generator
-    _default_generator = np.random.default_rng(seed)
-    return _default_generator
+    """Reseed the generator that the random factories use when no `generator` is given."""
+    _default.manual_seed(seed)
+    return _default
+
+
+def _rng(generator):
+    if generator is None:
+        return _default.rng
+    return generator.rng if isinstance(generator, Generator) else generator
 
 
 def _shape(shape):
@@ -21,43 +48,145 @@ def _shape(shape):
     return tuple(shape)
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """Make a Tensor (same as `Tensor(...)`, the spelling PyTorch users type)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def _made(array, requires_grad, device):
+    if device is not None:
+        _check_device(device)
+    t = Tensor._from_op(array, requires_grad=False)
+    return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros(*shape, dtype=np.float32, requires_grad=False):
+def tensor(data, *, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of data (numbers, nested lists, a numpy array, a Tensor),
+    as torch.tensor: Python floats become float32, ints int64, bools bool; numpy data keeps
+    its dtype. Strings, None, dicts, ragged lists and object arrays are a TypeError."""
+    return _made(array_from(data, dtype), requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """As `tensor`, but a numpy array of the right dtype is shared, not copied."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf" and (
+            dtype is None or np.dtype(dtype) == data.dtype):
+        return _made(data, False, device)
+    return data if isinstance(data, Tensor) and dtype is None else tensor(data, dtype=dtype)
+
+
+def from_numpy(array):
+    """A tensor sharing the numpy array's memory and dtype (as torch.from_numpy)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"from_numpy: cannot make a tensor of dtype {array.dtype}")
+    return _made(array, False, None)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def _filled(shape, value, dtype, requires_grad, device):
+    dtype = dtype or (dtypes.result_type(value) if isinstance(value, (bool, int, float))
+                      else np.float32)
+    return _made(np.full(_shape(shape), value, dtype=dtype), requires_grad, device)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros: `zeros(2, 3)` or `zeros((2, 3))`; float32 unless `dtype` is given."""
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return _filled(size, 0, dtype or np.float32, requires_grad, device)
 
 
-def ones(*shape, dtype=np.float32, requires_grad=False):
-    """A tensor of ones: `ones(2, 3)` or `ones((2, 3))`; float32 unless `dtype` is given."""
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones, as `zeros`."""
+    return _filled(size, 1, dtype or np.float32, requires_grad, device)
 
 
-def randn(*shape, generator=None, dtype=np.float32, requires_grad=False):
-    """Standard normal samples; pass `generator=np.random.default_rng(seed)` to reproduce."""
-    rng = generator if generator is not None else _default_generator
-    data = rng.standard_normal(_shape(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    """As torch.empty; here filled with zeros (PyTorch leaves the memory as it is)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def rand(*shape, generator=None, dtype=np.float32, requires_grad=False):
-    """Uniform samples on [0, 1); pass `generator=np.random.default_rng(seed)` to reproduce."""
-    rng = generator if generator is not None else _default_generator
-    data = rng.random(_shape(shape)).astype(dtype)
-    return Tensor(data, requires_grad=requires_grad)
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of fill_value; its dtype follows the value (1 -> int64, 1.0 -> float32)."""
+    return _filled((size,) if isinstance(size, int) else (tuple(size),), fill_value, dtype,
+                   requires_grad, device)
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis (`torch.cat`)."""
-    return shape_ops.Concatenate.apply(*tensors, axis=axis)
+def zeros_like(x, *, dtype=None, requires_grad=False):
+    return zeros(x.shape, dtype=dtype or x.dtype, requires_grad=requires_grad)
 
 
-cat = concatenate
+def ones_like(x, *, dtype=None, requires_grad=False):
+    return ones(x.shape, dtype=dtype or x.dtype, requires_grad=requires_grad)
 
 
-def stack(tensors, axis=0):
-    """Join same-shaped tensors along a new axis."""
-    return shape_ops.Stack.apply(*tensors, axis=axis)
+def full_like(x, fill_value, *, dtype=None, requires_grad=False):
+    return full(x.shape, fill_value, dtype=dtype or x.dtype, requires_grad=requires_grad)
+
+
+def randn_like(x, *, dtype=None, generator=None, requires_grad=False):
+    return randn(x.shape, dtype=dtype or x.dtype, generator=generator,
+                 requires_grad=requires_grad)
+
+
+def rand_like(x, *, dtype=None, generator=None, requires_grad=False):
+    return rand(x.shape, dtype=dtype or x.dtype, generator=generator,
+                requires_grad=requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix (m defaults to n), float32 unless dtype is given."""
+    return _made(np.eye(n, m, dtype=dtype or np.float32), requires_grad, device)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """start, start + step, ... up to end (excluded): int64 when all three are ints, else
+    float32, as torch.arange; arange(n) counts from 0."""
+    if end is None:
+        start, end = 0, start
+    dtype = dtype or dtypes.result_type(start, end, step)
+    return _made(np.arange(start, end, step).astype(dtype), requires_grad, device)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+    """`steps` evenly spaced values from start to end, both included; float32 by default."""
+    return _made(np.linspace(start, end, steps).astype(dtype or np.float32), requires_grad,
+                 device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples, float32 unless `dtype` is given; pass `generator=` (an
+    mg.Generator or a numpy Generator) to reproduce them."""
+    data = _rng(generator).standard_normal(_shape(size)).astype(dtype or np.float32)
+    return _made(data, requires_grad, device)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform samples on [0, 1), as `randn`."""
+    data = _rng(generator).random(_shape(size)).astype(dtype or np.float32)
+    return _made(data, requires_grad, device)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None):
+    """Random integers in [low, high) of shape size (int64), as torch.randint(low, high,
+    size) or torch.randint(high, size)."""
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    data = _rng(generator).integers(low, high, size=tuple(size)).astype(dtype or np.int64)
+    return _made(data, False, device)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None):
+    """A random permutation of 0 ... n - 1 (int64)."""
+    return _made(_rng(generator).permutation(n).astype(dtype or np.int64), False, device)
+
+
+def cat(tensors, dim=0, *, axis=None):
+    """Join tensors along an existing dim, as torch.cat (`concatenate` is the same)."""
+    return shape_ops.Concatenate.apply(*tensors, axis=dim if axis is None else axis)
+
+
+concatenate = concat = cat
+
+
+def stack(tensors, dim=0, *, axis=None):
+    """Join same-shaped tensors along a new dim, as torch.stack."""
+    return shape_ops.Stack.apply(*tensors, axis=dim if axis is None else axis)

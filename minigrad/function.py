@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import autograd
+from . import autograd, dtypes
 
 
 class Context:
@@ -100,40 +100,60 @@ class Function:
         """
         raise NotImplementedError
 
+    #: How the inputs' dtypes meet, as in PyTorch: None, each input as it comes; "promote",
+    #: all cast to their common dtype (`dtypes.result_type`: x * 2.0 stays float32);
+    #: "float", the same, then an integer or bool result made float32 (true division,
+    #: exp, sigmoid, ... of an int64 tensor are float, as in PyTorch).
+    dtype_rule = None
+
     @classmethod
     def apply(cls, *inputs, **params):
-        """Run forward on the inputs' arrays and, when grad mode is on, record the graph node."""
-        tensors = _as_tensors(inputs)
+        """Run forward on the inputs' arrays and, when grad mode is on, record the graph node.
+
+        Inputs that are not Tensors (Python numbers, arrays) become constants. Only a floating
+        point result can require grad (an argmax or a comparison never does).
+        """
+        tensors, arrays = _inputs(inputs, cls.dtype_rule)
         needs = tuple(t.requires_grad for t in tensors)
-        record = autograd.is_grad_enabled() and any(needs)
         ctx = Context(needs)
-        out = cls.forward(ctx, *(t.data for t in tensors), **params)
-        result = Tensor._from_op(np.asarray(out), requires_grad=record)
+        out = np.asarray(cls.forward(ctx, *arrays, **params))
+        record = autograd.is_grad_enabled() and any(needs) and out.dtype.kind == "f"
+        result = tensor_module.Tensor._from_op(out, requires_grad=record)
         if record:
             result._node = Node(cls, ctx, tensors)
         return result
 
 
-def _as_tensors(inputs):
-    """Wrap non-Tensor inputs as constants. Python numbers take the tensors' float dtype, so
-    `x * 2` stays float32 when x is float32."""
-    float_dtype = None
-    for x in inputs:
-        if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-            float_dtype = x.dtype
-            break
-    tensors = []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            tensors.append(x)
-        elif isinstance(x, (bool, int, float)) and not isinstance(x, np.ndarray):
-            tensors.append(Tensor(np.asarray(x, dtype=float_dtype or np.float32)))
-        else:
-            tensors.append(Tensor(x))
-    return tensors
+def _inputs(inputs, rule):
+    """The inputs as Tensors (the graph's edges) and as the arrays forward receives, cast to
+    the op's common dtype when it has a rule. The gradient of a cast input is cast back to
+    the input's dtype by the backward pass."""
+    Tensor = tensor_module.Tensor
+    if rule is None:
+        tensors = [x if isinstance(x, Tensor) else _constant(x, None) for x in inputs]
+        return tensors, [t.data for t in tensors]
+    first = inputs[0]
+    if isinstance(first, Tensor) and all(isinstance(x, Tensor) and x.data.dtype == first.data.dtype
+                                         for x in inputs) and (
+            rule == "promote" or first.data.dtype.kind == "f"):
+        return list(inputs), [x.data for x in inputs]  # the common case: nothing to cast
+    target = dtypes.result_type(*inputs)
+    if rule == "float" and not dtypes.is_floating(target):
+        target = dtypes.DEFAULT_FLOAT
+    tensors = [x if isinstance(x, Tensor) else _constant(x, target) for x in inputs]
+    arrays = [t.data if t.data.dtype == target else t.data.astype(target) for t in tensors]
+    return tensors, arrays
+
+
+def _constant(value, dtype):
+    """A Python number or array as a Tensor outside the graph; a number without a dtype to
+    take gets the one `mg.tensor` would give it."""
+    if dtype is None and isinstance(value, (bool, int, float)):
+        dtype = dtypes.result_type(value)
+    return tensor_module.Tensor._from_op(np.asarray(value, dtype=dtype), requires_grad=False)
 
 
 # Imported at the bottom: this module and tensor.py need each other (apply wraps results in
-# Tensors; the Tensor's operators are ops, which subclass Function). Each imports the other
-# after defining its own class, so whichever loads first, both classes exist before use.
-from .tensor import Tensor  # noqa: E402
+# Tensors; the Tensor's operators are ops, which subclass Function). Taking the module, not
+# the class, lets either load first: `tensor_module.Tensor` is looked up when an op runs.
+from . import tensor as tensor_module  # noqa: E402

@@ -90,7 +90,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
 
 def _as_float64(x):
     if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-        return Tensor(x.data.astype(np.float64), requires_grad=x.requires_grad)
+        return Tensor._from_op(x.data.astype(np.float64), False).requires_grad_(x.requires_grad)
     return x
 
 

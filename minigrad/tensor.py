@@ -2,47 +2,84 @@
 
 A Tensor made by the user is a *leaf*; one made by an op holds a `_node` recording that op
 call (see `function.py`). `backward()` hands the graph to `autograd.run_backward`.
-The arithmetic methods below are thin: each one calls an op defined in `minigrad/ops/`.
+
+This file holds what a Tensor *is*: its construction (with PyTorch's dtypes), attributes,
+conversions to Python and numpy, and its part in autograd. What a Tensor *does*, its
+arithmetic and reductions and shape methods, each one line that calls an op, is in
+tensor_math.py and tensor_shape.py, mixed into the class below.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import autograd
+from . import autograd, dtypes
+from .tensor_math import TensorMath
+from .tensor_shape import TensorShape
 
 
-def _default_dtype(data):
-    """Python numbers and lists become float32 (as PyTorch's default); numpy arrays keep theirs."""
-    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        return None
-    array = np.asarray(data)
-    if array.dtype.kind in "biuf" and array.dtype != np.bool_:
-        return np.float32
-    return None
+class Size(tuple):
+    """A shape, as `torch.Size`: a tuple of ints (`x.size()`, `x.shape`)."""
+
+    def __repr__(self):
+        return f"Size({list(self)})"
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor:
+class device:
+    """`torch.device`: minigrad has one device, the CPU."""
+
+    def __init__(self, type="cpu"):
+        self.type = _check_device(type)
+
+    def __eq__(self, other):
+        return isinstance(other, (device, str)) and str(other) == "cpu"
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+    def __str__(self):
+        return "cpu"
+
+
+def _check_device(name):
+    if str(name) != "cpu":
+        raise RuntimeError(f"device: minigrad runs on the CPU only, got device {name!r}; leave "
+                           f"out .to(device) / .cuda(), or write device='cpu'")
+    return "cpu"
+
+
+class Tensor(TensorMath, TensorShape):
     """An n-dimensional array that can record the ops applied to it and differentiate them.
 
-    Args:
-        data: array-like. Python floats and ints become float32; numpy arrays keep their
-            dtype (so float64 arrays stay float64, and int64 labels stay int64).
-        requires_grad: record ops on this tensor and fill `.grad` on `backward()`.
-            Only floating-point tensors can require grad.
-        dtype: numpy dtype to convert to.
+    As `torch.Tensor`: `Tensor(2, 3)` is a 2 x 3 float32 tensor (of zeros here; PyTorch leaves
+    it uninitialized) and `Tensor(data)` copies data as float32. To keep the data's dtype or
+    ask for gradients, write `mg.tensor(data, dtype=..., requires_grad=True)`.
     """
 
     # Makes `numpy_array + tensor` call Tensor.__radd__ instead of numpy broadcasting over
     # the Tensor object.
     __array_ufunc__ = None
 
-    def __init__(self, data, requires_grad=False, dtype=None):
-        if isinstance(data, Tensor):
-            data = data.data
-        if dtype is None:
-            dtype = _default_dtype(data)
-        self.data = np.array(data, dtype=dtype)
+    def __init__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError(f"Tensor(): unexpected keyword {sorted(kwargs)[0]!r}; as torch.Tensor "
+                            f"it takes sizes or data only: write mg.tensor(data, dtype=..., "
+                            f"requires_grad=...)")
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            array = np.zeros(args if args else (0,), dtype=np.float32)
+        elif len(args) == 1:
+            array = array_from(args[0], np.float32, "Tensor")
+        else:
+            raise TypeError(f"Tensor(): give sizes (ints) or one data argument, got {args!r}")
+        self._init(array, False)
+
+    def _init(self, array, requires_grad):
+        self.data = array
         self.grad = None
         self._node = None
         self._hooks = []
@@ -53,13 +90,9 @@ class Tensor:
 
     @classmethod
     def _from_op(cls, array, requires_grad):
-        """Wrap an op's output without copying it."""
+        """Wrap an array (an op's output) as a Tensor without copying it."""
         t = cls.__new__(cls)
-        t.data = array
-        t.grad = None
-        t._node = None
-        t._hooks = []
-        t._retains_grad = False
+        t._init(array, False)
         t.requires_grad = requires_grad
         return t
 
@@ -68,7 +101,7 @@ class Tensor:
 
         Only floating-point tensors can require grad; an integer tensor raises TypeError.
         """
-        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+        if requires_grad and not dtypes.is_floating(self.data.dtype):
             raise TypeError(
                 f"Tensor: requires_grad=True needs a floating-point dtype, got {self.data.dtype}; "
                 f"only floating-point tensors can have gradients"
@@ -80,18 +113,31 @@ class Tensor:
 
     @property
     def shape(self):
-        """The shape of the array, a tuple of ints (as numpy's `.shape`)."""
-        return self.data.shape
+        """The shape, a `Size` (a tuple of ints)."""
+        return Size(self.data.shape)
+
+    def size(self, dim=None):
+        """The shape as a `Size`, or the length of axis `dim`."""
+        return self.shape if dim is None else self.data.shape[self._dim(dim)]
 
     @property
     def ndim(self):
         """The number of axes."""
         return self.data.ndim
 
+    def dim(self):
+        """The number of axes (as `ndim`)."""
+        return self.data.ndim
+
     @property
     def dtype(self):
-        """The numpy dtype of the data (mg.float32 unless made otherwise)."""
+        """The numpy dtype of the data."""
         return self.data.dtype
+
+    @property
+    def device(self):
+        """Where the data lives: always the CPU in minigrad."""
+        return device("cpu")
 
     @property
     def is_leaf(self):
@@ -108,7 +154,16 @@ class Tensor:
         return self.data.size
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
         return len(self.data)
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    # ----- conversions --------------------------------------------------------------------
 
     def numpy(self):
         """The underlying array (not a copy, as in PyTorch). Only for tensors without grad."""
@@ -122,11 +177,43 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
-            raise ValueError(
-                f"item: only a tensor with one element can be converted to a Python scalar, "
-                f"got shape {self.shape}"
-            )
+            raise RuntimeError(f"item: a Tensor with {self.data.size} elements cannot be "
+                               f"converted to Scalar")
         return self.data.item()
+
+    def tolist(self):
+        """The values as (nested) Python lists of numbers; a 0-d tensor gives a number."""
+        return self.data.tolist()
+
+    def _scalar(self, kind):
+        if self.data.size != 1:
+            raise ValueError(f"{kind}: only one element tensors can be converted to Python "
+                             f"scalars, got shape {tuple(self.shape)}")
+        return self.data.item()
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.data.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            amount = "no values" if self.data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous; use "
+                               f".any() or .all()")
+        return bool(self.data.item())
+
+    def __format__(self, spec):
+        if self.data.ndim == 0:  # as torch: f"{loss:.3f}" formats the number
+            return format(self.data.item(), spec)
+        return object.__format__(self, spec)
 
     def detach(self):
         """A new leaf sharing this tensor's data, outside any graph."""
@@ -134,7 +221,8 @@ class Tensor:
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extra = f", dtype={self.dtype}" if self.dtype != np.float32 else ""
+        default = {"f": np.float32, "i": np.int64, "b": np.bool_}.get(self.dtype.kind)
+        extra = f", dtype={self.dtype}" if self.dtype != default else ""
         if self._node is not None:
             extra += f", grad_fn={self.grad_fn}"
         elif self.requires_grad:
@@ -143,11 +231,11 @@ class Tensor:
 
     # ----- autograd ---------------------------------------------------------------------
 
-    def backward(self, grad=None, retain_graph=False):
+    def backward(self, gradient=None, retain_graph=False):
         """Compute d(self)/d(leaf) for every leaf in self's graph and add it to `leaf.grad`.
 
         Args:
-            grad: dL/dself, required unless self has one element (then it defaults to 1).
+            gradient: dL/dself, required unless self has one element (then it defaults to 1).
             retain_graph: keep the values saved for backward, so backward can run again.
         """
         if not self.requires_grad:
@@ -155,21 +243,20 @@ class Tensor:
                 "backward: this tensor does not require grad and has no graph; set "
                 "requires_grad=True on the inputs you want gradients for"
             )
-        if grad is None:
+        if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError(
                     f"backward: grad can be omitted only for a tensor with one element, "
-                    f"but this one has shape {self.shape}; pass grad= of that shape"
+                    f"but this one has shape {tuple(self.shape)}; pass gradient= of that shape"
                 )
-            grad = np.ones_like(self.data)
+            gradient = np.ones_like(self.data)
         else:
-            grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: grad has shape {grad.shape} but the tensor has shape {self.shape}"
-                )
-            grad = grad.astype(self.dtype, copy=False)
-        autograd.run_backward(self, grad, retain_graph=retain_graph)
+            gradient = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if gradient.shape != self.data.shape:
+                raise ValueError(f"backward: gradient has shape {gradient.shape} but the "
+                                 f"tensor has shape {self.data.shape}")
+            gradient = gradient.astype(self.dtype, copy=False)
+        autograd.run_backward(self, gradient, retain_graph=retain_graph)
 
     def register_hook(self, fn):
         """Call `fn(grad)` once this tensor's full gradient is known, before it flows on.
@@ -201,176 +288,6 @@ class Tensor:
         else:
             self.grad = self.grad + g
 
-    # ----- operators (each one calls an op from minigrad/ops) ---------------------------
-
-    def __add__(self, other):
-        return ops.arithmetic.Add.apply(self, other)
-
-    def __radd__(self, other):
-        return ops.arithmetic.Add.apply(other, self)
-
-    def __sub__(self, other):
-        return ops.arithmetic.Sub.apply(self, other)
-
-    def __rsub__(self, other):
-        return ops.arithmetic.Sub.apply(other, self)
-
-    def __mul__(self, other):
-        return ops.arithmetic.Mul.apply(self, other)
-
-    def __rmul__(self, other):
-        return ops.arithmetic.Mul.apply(other, self)
-
-    def __truediv__(self, other):
-        return ops.arithmetic.Div.apply(self, other)
-
-    def __rtruediv__(self, other):
-        return ops.arithmetic.Div.apply(other, self)
-
-    def __pow__(self, other):
-        return ops.arithmetic.Pow.apply(self, other)
-
-    def __rpow__(self, other):
-        return ops.arithmetic.Pow.apply(other, self)
-
-    def __matmul__(self, other):
-        return ops.arithmetic.MatMul.apply(self, other)
-
-    def __rmatmul__(self, other):
-        return ops.arithmetic.MatMul.apply(other, self)
-
-    def __neg__(self):
-        return ops.arithmetic.Neg.apply(self)
-
-    def __getitem__(self, index):
-        return ops.shape.GetItem.apply(self, index=_index_arrays(index))
-
-    # Comparisons give boolean tensors and never carry a gradient.
-    def __lt__(self, other):
-        return Tensor(self.data < _data(other))
-
-    def __le__(self, other):
-        return Tensor(self.data <= _data(other))
-
-    def __gt__(self, other):
-        return Tensor(self.data > _data(other))
-
-    def __ge__(self, other):
-        return Tensor(self.data >= _data(other))
-
-    def __eq__(self, other):
-        return Tensor(self.data == _data(other))
-
-    def __ne__(self, other):
-        return Tensor(self.data != _data(other))
-
-    __hash__ = object.__hash__
-
-    # ----- reductions -------------------------------------------------------------------
-
-    def sum(self, axis=None, keepdims=False):
-        """Sum over `axis` (None: all axes; an int or a tuple). Op: `ops.reduction.Sum`."""
-        return ops.reduction.Sum.apply(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        """Mean over `axis` (None: all axes; an int or a tuple). Op: `ops.reduction.Mean`."""
-        return ops.reduction.Mean.apply(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        """Maximum over `axis`; ties share the gradient equally. Op: `ops.reduction.Max`."""
-        return ops.reduction.Max.apply(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        """Minimum over `axis`; ties share the gradient equally. Op: `ops.reduction.Min`."""
-        return ops.reduction.Min.apply(self, axis=axis, keepdims=keepdims)
-
-    # ----- shape ------------------------------------------------------------------------
-
-    def reshape(self, *shape):
-        """The same elements in a new shape: `x.reshape(2, -1)` or `x.reshape((2, -1))`.
-        `view` is the same method. Op: `ops.shape.Reshape`.
-        """
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return ops.shape.Reshape.apply(self, shape=shape)
-
-    view = reshape
-
-    def permute(self, *dims):
-        """Reorder the axes: `x.permute(0, 2, 3, 1)` (NCHW to NHWC)."""
-        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-            dims = tuple(dims[0])
-        return ops.shape.Permute.apply(self, dims=dims)
-
-    def transpose(self, dim0, dim1):
-        """Swap two axes, as `torch.Tensor.transpose`."""
-        dims = list(range(self.ndim))
-        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
-        return ops.shape.Permute.apply(self, dims=tuple(dims))
-
-    @property
-    def T(self):
-        """All axes reversed (the matrix transpose for 2-D). Op: `ops.shape.Permute`."""
-        return ops.shape.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        """Merge axes start_dim..end_dim into one, as `torch.flatten`."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        start = start_dim % self.ndim
-        end = end_dim % self.ndim
-        if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
-                             f"for a tensor of {self.ndim} dims")
-        shape = self.shape[:start] + (-1,) + self.shape[end + 1:]
-        return self.reshape(shape)
-
-    # ----- elementwise ------------------------------------------------------------------
-
-    def exp(self):
-        """exp(x), elementwise. Op: `ops.elementwise.Exp`."""
-        return ops.elementwise.Exp.apply(self)
-
-    def log(self):
-        """Natural log, elementwise. Op: `ops.elementwise.Log`."""
-        return ops.elementwise.Log.apply(self)
-
-    def sqrt(self):
-        """Square root, elementwise. Op: `ops.elementwise.Sqrt`."""
-        return ops.elementwise.Sqrt.apply(self)
-
-    def abs(self):
-        """|x|, elementwise. Op: `ops.elementwise.Abs`."""
-        return ops.elementwise.Abs.apply(self)
-
-    def clip(self, min=None, max=None):
-        """Limit the values to [min, max] (either may be None). `clamp` is the same method.
-        Op: `ops.elementwise.Clip`.
-        """
-        return ops.elementwise.Clip.apply(self, low=min, high=max)
-
-    clamp = clip
-
-    def relu(self):
-        """max(x, 0), elementwise. Op: `ops.activation.ReLU`."""
-        return ops.activation.ReLU.apply(self)
-
-    def tanh(self):
-        """tanh(x), elementwise. Op: `ops.activation.Tanh`."""
-        return ops.activation.Tanh.apply(self)
-
-    def sigmoid(self):
-        """1 / (1 + exp(-x)), elementwise. Op: `ops.activation.Sigmoid`."""
-        return ops.activation.Sigmoid.apply(self)
-
-    def softmax(self, axis=-1):
-        """exp(x) / sum(exp(x)) along `axis`. Op: `ops.activation.Softmax`."""
-        return ops.activation.Softmax.apply(self, axis=axis)
-
-    def log_softmax(self, axis=-1):
-        """x - log(sum(exp(x))) along `axis`, computed stably. Op: `ops.activation.LogSoftmax`."""
-        return ops.activation.LogSoftmax.apply(self, axis=axis)
-
 
 class _HookHandle:
     """Returned by `Tensor.register_hook`; `remove()` detaches the hook."""
@@ -383,18 +300,36 @@ class _HookHandle:
             self._hooks.remove(self._fn)
 
 
-def _data(x):
-    return x.data if isinstance(x, Tensor) else x
+def array_from(data, dtype=None, op="tensor"):
+    """The numpy array a tensor made from `data` holds: always a copy. Python numbers get
+    PyTorch's dtypes (float32, int64, bool), numpy data keeps its own unless `dtype` is given;
+    lists of one-element tensors become numbers. Anything else is a TypeError."""
+    from_python = not isinstance(data, (Tensor, np.ndarray, np.generic))
+    if isinstance(data, Tensor):
+        data = data.data
+    elif from_python:
+        if data is None or isinstance(data, (str, bytes, dict, set)):
+            raise TypeError(f"{op}: cannot make a tensor from {type(data).__name__}; give "
+                            f"numbers, (nested) lists of numbers, or a numpy array")
+        data = _numbers(data, op)
+    try:
+        array = np.array(data)
+    except ValueError:
+        raise TypeError(f"{op}: the nested lists are ragged (rows of different lengths); "
+                        f"every row must have the same length") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: cannot make a tensor of dtype {array.dtype} (from "
+                        f"{type(data).__name__}); give numbers or a numeric numpy array")
+    return np.array(array, dtype=dtype or dtypes.construction_dtype(array, from_python))
 
 
-def _index_arrays(index):
-    """The index with each Tensor in it as its array (a list as an array): plain numpy."""
-    if isinstance(index, tuple):
-        return tuple(_data(i) for i in index)
-    return np.asarray(index) if isinstance(index, list) else _data(index)
-
-
-# Imported at the bottom, as Tensor is in function.py: the ops (which the operators above call,
-# x + y is Add.apply) load function.py, which needs Tensor defined; `ops` itself is looked up
-# only when an operator runs, by which time it is loaded.
-from . import ops  # noqa: E402
+def _numbers(data, op):
+    """Lists and tuples with the Tensors in them replaced by their values."""
+    if isinstance(data, Tensor):
+        if data.data.size != 1:
+            raise ValueError(f"{op}: only one element tensors can be converted to Python "
+                             f"scalars, got one of shape {tuple(data.shape)} inside a list")
+        return data.data.item()
+    if isinstance(data, (list, tuple)):
+        return [_numbers(item, op) for item in data]
+    return data

@@ -125,7 +125,8 @@ def pad_case(data):
     shape_ = data.draw(shapes)
     widths = tuple((data.draw(st.integers(0, 2)), data.draw(st.integers(0, 2))) for _ in shape_)
     value = data.draw(st.sampled_from([0.0, -1.5]))
-    return (lambda t: F.pad(t, widths, value=value)), [leaf(values(data, shape_))]
+    flat = tuple(n for pair in reversed(widths) for n in pair)  # torch's order: last dim first
+    return (lambda t: F.pad(t, flat, value=value)), [leaf(values(data, shape_))]
 
 
 def _unary(method, sample=values):

@@ -33,7 +33,7 @@ def distinct(data, shape, spacing=0.37):
 
 def leaf(array):
     """A float64 Tensor that requires grad."""
-    return mg.Tensor(np.asarray(array, dtype=np.float64), requires_grad=True)
+    return mg.tensor(np.asarray(array, dtype=np.float64), requires_grad=True)
 
 
 def broadcast_pair(data, max_dims=3):

@@ -173,7 +173,7 @@ def _float32_agrees_with_float64(config, function):
     config32 = {k: (v.astype(np.float32) if isinstance(v, np.ndarray) else v)
                 for k, v in config.items()}
     params = {k: v for k, v in config32.items() if k not in ("x", "weight", "bias")}
-    leaves = [mg.Tensor(config32[k], requires_grad=True) if config32[k] is not None else None
+    leaves = [mg.tensor(config32[k], requires_grad=True) if config32[k] is not None else None
               for k in ("x", "weight", "bias")]
     y32 = function(*leaves, **params)
     y32.backward(upstream.astype(np.float32))
@@ -188,7 +188,7 @@ def _float32_agrees_with_float64(config, function):
 def test_same_padding_keeps_the_size_and_puts_the_odd_pad_bottom_right():
     x = np.arange(2 * 1 * 5 * 6, dtype=np.float64).reshape(2, 1, 5, 6)
     w = np.random.default_rng(1).standard_normal((3, 1, 2, 4))
-    y = F.conv2d(mg.Tensor(x), mg.Tensor(w), padding="same").data
+    y = F.conv2d(mg.tensor(x), mg.tensor(w), padding="same").data
     assert y.shape == (2, 3, 5, 6)
     # total padding 1 (rows) and 3 (columns): (0 top, 1 bottom), (1 left, 2 right)
     expected = naive_conv.conv2d(x, w, padding=((0, 1), (1, 2)))
@@ -203,12 +203,12 @@ def test_backward_gives_only_the_gradients_asked_for(kernel_set):
 
 def _backward_gives_only_the_gradients_asked_for():
     rng = np.random.default_rng(2)
-    x = mg.Tensor(rng.standard_normal((2, 4, 5, 5)), requires_grad=True)
-    w = mg.Tensor(rng.standard_normal((6, 2, 3, 3)))  # a constant weight
+    x = mg.tensor(rng.standard_normal((2, 4, 5, 5)), requires_grad=True)
+    w = mg.tensor(rng.standard_normal((6, 2, 3, 3)))  # a constant weight
     F.conv2d(x, w, groups=2).sum().backward()
     assert x.grad is not None and w.grad is None
-    x2 = mg.Tensor(x.data)  # now only the weight
-    w2 = mg.Tensor(w.data, requires_grad=True)
+    x2 = mg.tensor(x.data)  # now only the weight
+    w2 = mg.tensor(w.data, requires_grad=True)
     F.conv2d(x2, w2, groups=2).sum().backward()
     assert w2.grad is not None and x2.grad is None
     with mg.no_grad():
@@ -243,7 +243,7 @@ def test_depthwise_is_grouped_conv_with_groups_equal_to_channels(data):
 def test_pointwise_is_a_matrix_product_over_channels(data):
     config = pointwise_config(data)
     x, w = config["x"], config["weight"]
-    y = F.pointwise_conv2d(mg.Tensor(x), mg.Tensor(w)).data
+    y = F.pointwise_conv2d(mg.tensor(x), mg.tensor(w)).data
     np.testing.assert_allclose(y, np.einsum("oc,nchw->nohw", w[:, :, 0, 0], x), **TIGHT)
     _assert_same(F.pointwise_conv2d, F.conv2d, [x, w])
 
@@ -288,8 +288,8 @@ def test_spatial_separable_is_a_row_conv_then_a_column_conv(data):
     pads = explicit_padding(padding, (kh, kw), (1, 1))
 
     def two_convs(x, row, col, b):
-        middle = F.conv2d(F.pad(x, ((0, 0), (0, 0), (0, 0), pads[1])), row, stride=(1, sw))
-        return F.conv2d(F.pad(middle, ((0, 0), (0, 0), pads[0], (0, 0))), col, b, (sh, 1))
+        middle = F.conv2d(F.pad(x, tuple(pads[1])), row, stride=(1, sw))  # the last dim
+        return F.conv2d(F.pad(middle, (0, 0) + tuple(pads[0])), col, b, (sh, 1))
 
     _assert_same(lambda x, row, col, b: F.spatial_separable_conv2d(x, row, col, b, stride,
                                                                    padding),
@@ -301,15 +301,15 @@ def test_sobel_kernel_splits_into_smoothing_column_and_difference_row():
     column, row = np.array([1.0, 2, 1]), np.array([1.0, 0, -1])
     np.testing.assert_array_equal(np.outer(column, row), sobel)
     image = np.random.default_rng(3).standard_normal((2, 1, 9, 11))
-    full = F.conv2d(mg.Tensor(image), mg.Tensor(sobel.reshape(1, 1, 3, 3)), padding=1)
+    full = F.conv2d(mg.tensor(image), mg.tensor(sobel.reshape(1, 1, 3, 3)), padding=1)
     separable = F.spatial_separable_conv2d(
-        mg.Tensor(image), mg.Tensor(row.reshape(1, 1, 1, 3)),
-        mg.Tensor(column.reshape(1, 1, 3, 1)), padding=1)
+        mg.tensor(image), mg.tensor(row.reshape(1, 1, 1, 3)),
+        mg.tensor(column.reshape(1, 1, 3, 1)), padding=1)
     np.testing.assert_allclose(separable.data, full.data, **TIGHT)
     # and it does detect vertical edges: a step from 0 to 1 along the width
     step = np.zeros((1, 1, 5, 6))
     step[..., 3:] = 1.0
-    edges = F.conv2d(mg.Tensor(step), mg.Tensor(sobel.reshape(1, 1, 3, 3))).data[0, 0]
+    edges = F.conv2d(mg.tensor(step), mg.tensor(sobel.reshape(1, 1, 3, 3))).data[0, 0]
     np.testing.assert_array_equal(edges, [[0, -4, -4, 0]] * 3)
 
 
@@ -396,7 +396,7 @@ COST_CASES = {
 
 
 def _ones(shape):
-    return mg.Tensor(np.ones(shape))
+    return mg.tensor(np.ones(shape))
 
 
 @pytest.mark.parametrize("kind", sorted(COST_CASES))
@@ -432,7 +432,7 @@ def test_cost_errors():
 # ----- errors -----------------------------------------------------------------------------
 
 def _t(*shape, dtype=np.float64):
-    return mg.Tensor(np.zeros(shape, dtype=dtype))
+    return mg.tensor(np.zeros(shape, dtype=dtype))
 
 
 X = (1, 3, 8, 8)  # the input shape most error cases use

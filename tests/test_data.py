@@ -154,7 +154,7 @@ def test_loader_yields_tensors_of_float_inputs_and_int64_labels():
     assert isinstance(xb, mg.Tensor) and isinstance(yb, mg.Tensor)
     assert xb.dtype == np.float32 and xb.shape == (4, 1, 2, 2)
     assert yb.dtype == np.int64 and yb.shape == (4,)
-    xb64, _ = next(iter(DataLoader(mg.tensor(x.astype(np.float64)), mg.Tensor(y), batch_size=4)))
+    xb64, _ = next(iter(DataLoader(mg.tensor(x.astype(np.float64)), mg.tensor(y), batch_size=4)))
     assert xb64.dtype == np.float64
 
 

@@ -95,11 +95,11 @@ def test_leaf_grad_accumulates_across_graphs():
 
 def test_non_scalar_backward_needs_grad():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"shape \(2,\).*grad="):
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*gradient="):
         (x * 2).backward()
     (x * 2).backward(np.array([1.0, 10.0]))
     np.testing.assert_allclose(x.grad, [2.0, 20.0])
-    with pytest.raises(ValueError, match="grad has shape"):
+    with pytest.raises(ValueError, match="gradient has shape"):
         (x * 2).backward(np.ones(3))
 
 

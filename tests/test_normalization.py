@@ -46,8 +46,8 @@ def test_training_forward_uses_biased_batch_statistics(kernel_set, ndim, data):
                          for c in range(channels)])
         var = np.array([((channel_values(x, c) - mean[c]) ** 2).sum() / channel_values(x, c).size
                         for c in range(channels)])
-        y = F.batch_norm(mg.Tensor(x), np.zeros(channels), np.ones(channels), mg.Tensor(weight),
-                         mg.Tensor(bias), training=True, eps=1e-3)
+        y = F.batch_norm(mg.tensor(x), np.zeros(channels), np.ones(channels), mg.tensor(weight),
+                         mg.tensor(bias), training=True, eps=1e-3)
         np.testing.assert_allclose(y.data, reference_batch_norm(x, mean, var, weight, bias, 1e-3),
                                    rtol=1e-10, atol=1e-10)
 
@@ -63,8 +63,8 @@ def test_eval_forward_uses_running_statistics(kernel_set, ndim, data):
         running_mean, running_var = values(data, (channels,)), values(data, (channels,), 0.1, 3)
         weight, bias = values(data, (channels,)), values(data, (channels,))
         before = running_mean.copy(), running_var.copy()
-        y = F.batch_norm(mg.Tensor(x), running_mean, running_var, mg.Tensor(weight),
-                         mg.Tensor(bias), training=False)
+        y = F.batch_norm(mg.tensor(x), running_mean, running_var, mg.tensor(weight),
+                         mg.tensor(bias), training=False)
         np.testing.assert_allclose(
             y.data, reference_batch_norm(x, running_mean, running_var, weight, bias, 1e-5),
             rtol=1e-10, atol=1e-10)
@@ -78,7 +78,7 @@ def test_training_output_has_zero_mean_unit_variance_per_channel(kernel_set):
     with kernels(kernel_set):
         scales = [[[[5.0]], [[0.1]], [[2.0]]]]
         x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * scales + 7
-        y = F.batch_norm(mg.Tensor(x), None, None, training=True, eps=0.0).data
+        y = F.batch_norm(mg.tensor(x), None, None, training=True, eps=0.0).data
         np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
         np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1, rtol=1e-12)
 
@@ -88,7 +88,7 @@ def test_running_statistics_follow_the_pytorch_rule(kernel_set):
     with kernels(kernel_set):
         # Channel 0 holds 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
         # Channel 1 holds 0, 0, 0, 8: mean 2, biased variance 12, unbiased 16.
-        x = mg.Tensor(np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 8.0]]))
+        x = mg.tensor(np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 8.0]]))
         running_mean = np.array([1.0, -1.0])
         running_var = np.array([1.0, 2.0])
         F.batch_norm(x, running_mean, running_var, training=True, momentum=0.1)
@@ -104,7 +104,7 @@ def test_running_statistics_follow_the_pytorch_rule(kernel_set):
 def test_running_statistics_as_tensors_are_updated_in_place():
     # x[n, c, 0, w] = 4n + 2c + w: channel 0 holds 0, 1, 4, 5 (n = 4 over N, H and W),
     # mean 2.5, unbiased variance (6.25 + 2.25 + 2.25 + 6.25) / 3 = 17/3.
-    x = mg.Tensor(np.arange(8.0).reshape(2, 2, 1, 2))
+    x = mg.tensor(np.arange(8.0).reshape(2, 2, 1, 2))
     running_mean, running_var = mg.zeros(2), mg.ones(2)
     mean_array, var_array = running_mean.data, running_var.data
     F.batch_norm(x, running_mean, running_var, training=True)
@@ -118,7 +118,7 @@ def test_running_statistics_update_under_no_grad():
     # As in PyTorch: no_grad turns off the graph, not training-mode statistics.
     running_mean = np.zeros(2)
     with mg.no_grad():
-        F.batch_norm(mg.Tensor(np.array([[1.0, 2.0], [3.0, 6.0]])), running_mean, np.ones(2),
+        F.batch_norm(mg.tensor(np.array([[1.0, 2.0], [3.0, 6.0]])), running_mean, np.ones(2),
                      training=True)
     np.testing.assert_allclose(running_mean, [0.2, 0.4])
 
@@ -129,8 +129,8 @@ def test_eval_mode_normalizes_each_example_on_its_own(kernel_set):
         rng = np.random.default_rng(0)
         x = rng.standard_normal((5, 3, 2, 2))
         stats = rng.standard_normal(3), rng.random(3) + 0.5
-        whole = F.batch_norm(mg.Tensor(x), *stats, training=False).data
-        first = F.batch_norm(mg.Tensor(x[:1]), *stats, training=False).data
+        whole = F.batch_norm(mg.tensor(x), *stats, training=False).data
+        first = F.batch_norm(mg.tensor(x[:1]), *stats, training=False).data
         np.testing.assert_allclose(whole[:1], first, rtol=1e-12)
 
 
@@ -150,7 +150,7 @@ def test_gradient_in_x_needs_no_weight_gradient(kernel_set):
     with kernels(kernel_set):
         # Only x requires grad: the op must not need weight or bias to carry gradients.
         x = leaf(np.random.default_rng(2).standard_normal((4, 3)))
-        weight = mg.Tensor(np.array([1.0, -2.0, 0.5]))
+        weight = mg.tensor(np.array([1.0, -2.0, 0.5]))
         assert mg.gradcheck(lambda t: F.batch_norm(t, None, None, weight, None, training=True), [x])
 
 
@@ -159,9 +159,9 @@ def test_gradient_in_x_needs_no_weight_gradient(kernel_set):
 @pytest.mark.parametrize("training", [True, False])
 def test_keeps_the_dtype(kernel_set, dtype, training):
     with kernels(kernel_set):
-        x = mg.Tensor(np.random.default_rng(0).standard_normal((4, 3, 2, 2)).astype(dtype),
+        x = mg.tensor(np.random.default_rng(0).standard_normal((4, 3, 2, 2)).astype(dtype),
                       requires_grad=True)
-        weight = mg.Tensor(np.ones(3, dtype=dtype), requires_grad=True)
+        weight = mg.tensor(np.ones(3, dtype=dtype), requires_grad=True)
         y = F.batch_norm(x, np.zeros(3, dtype=dtype), np.ones(3, dtype=dtype), weight, None,
                          training=training)
         y.backward(np.ones(y.shape, dtype=dtype))
@@ -175,37 +175,37 @@ def _stats(c):
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: F.batch_norm(mg.Tensor(np.ones((1, 3))), *_stats(3), training=True),
+        (lambda: F.batch_norm(mg.tensor(np.ones((1, 3))), *_stats(3), training=True),
          ValueError, r"batch_norm: expected more than 1 value per channel when training, got "
                      r"input shape \(1, 3\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((1, 3, 1, 1))), *_stats(3), training=True),
+        (lambda: F.batch_norm(mg.tensor(np.ones((1, 3, 1, 1))), *_stats(3), training=True),
          ValueError, r"expected more than 1 value per channel when training"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), np.zeros(4), np.ones(3)),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), np.zeros(4), np.ones(3)),
          ValueError, r"batch_norm: running_mean must have shape \(3,\) \(one value per "
                      r"channel\), got \(4,\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3, 2, 2))), np.zeros(3), np.ones((3, 1))),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3, 2, 2))), np.zeros(3), np.ones((3, 1))),
          ValueError, r"batch_norm: running_var must have shape \(3,\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), *_stats(3), mg.ones(2)),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), *_stats(3), mg.ones(2)),
          ValueError, r"batch_norm: weight must have shape \(3,\) \(one value per channel\), "
                      r"got \(2,\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), *_stats(3), None, mg.ones(3, 1)),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), *_stats(3), None, mg.ones(3, 1)),
          ValueError, r"batch_norm: bias must have shape \(3,\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3, 5))), *_stats(3)),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3, 5))), *_stats(3)),
          ValueError, r"batch_norm: x must be 2-D \(N, C\) or 4-D \(N, C, H, W\), got shape "
                      r"\(4, 3, 5\)"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), None, None, training=False),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), None, None, training=False),
          ValueError, r"batch_norm: eval mode .* running_mean and running_var, so they cannot "
                      r"be None"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), np.zeros(3), None, training=True),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), np.zeros(3), None, training=True),
          ValueError, r"batch_norm: give both running_mean and running_var, or neither"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), mg.zeros(3, requires_grad=True),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), mg.zeros(3, requires_grad=True),
                               np.ones(3)),
          TypeError, r"batch_norm: running_mean is a buffer updated in place and must not "
                     r"require grad"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), np.zeros(3, dtype=np.int64),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), np.zeros(3, dtype=np.int64),
                               np.ones(3)),
          TypeError, r"batch_norm: running_mean must be floating point, got dtype int64"),
-        (lambda: F.batch_norm(mg.Tensor(np.ones((4, 3))), [0.0, 0.0, 0.0], np.ones(3)),
+        (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), [0.0, 0.0, 0.0], np.ones(3)),
          TypeError, r"batch_norm: running_mean must be a numpy array or Tensor of shape \(3,\), "
                     r"got list"),
     ],
@@ -231,7 +231,7 @@ def test_matches_torch():
             yt = torch.nn.functional.batch_norm(xt, mean_t, var_t, wt, bt, training, 0.1, 1e-5)
             yt.backward(torch.tensor(grad))
 
-            xm, wm, bm = (mg.Tensor(a, requires_grad=True) for a in (x, weight, bias))
+            xm, wm, bm = (mg.tensor(a, requires_grad=True) for a in (x, weight, bias))
             ym = F.batch_norm(xm, mean, var, wm, bm, training=training, momentum=0.1, eps=1e-5)
             ym.backward(grad)
 

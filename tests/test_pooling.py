@@ -45,7 +45,7 @@ def _mean(window):
 def test_max_pool_forward_matches_loop_reference(data):
     shape, kernel, stride, padding = pool_config(data)
     x = values(data, shape)
-    y = F.max_pool2d(mg.Tensor(x), kernel, stride, padding)
+    y = F.max_pool2d(mg.tensor(x), kernel, stride, padding)
     np.testing.assert_array_equal(y.data, naive_pool(x, kernel, stride, padding, np.max))
 
 
@@ -53,7 +53,7 @@ def test_max_pool_forward_matches_loop_reference(data):
 def test_avg_pool_forward_matches_loop_reference(data):
     shape, kernel, stride, padding = pool_config(data)
     x = values(data, shape)
-    y = F.avg_pool2d(mg.Tensor(x), kernel, stride, padding)
+    y = F.avg_pool2d(mg.tensor(x), kernel, stride, padding)
     np.testing.assert_allclose(y.data, naive_pool(x, kernel, stride, padding, _mean), rtol=1e-12,
                                atol=1e-12)
 
@@ -97,7 +97,7 @@ def test_overlapping_windows_add_up_their_gradients():
 def test_max_pool_padding_is_never_the_max():
     # All inputs negative: zero padding would win; -inf padding must not.
     x = -np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
-    y = F.max_pool2d(mg.Tensor(x), 3, stride=1, padding=1)
+    y = F.max_pool2d(mg.tensor(x), 3, stride=1, padding=1)
     assert y.data.max() < 0
     np.testing.assert_array_equal(y.data, naive_pool(x, (3, 3), (1, 1), (1, 1), np.max))
 
@@ -106,19 +106,19 @@ def test_max_pool_propagates_nan():
     # A NaN must not be hidden by the max: its window's output is NaN, the others are not.
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     x[0, 0, 0, 1] = np.nan
-    y = F.max_pool2d(mg.Tensor(x), 2).data[0, 0]
+    y = F.max_pool2d(mg.tensor(x), 2).data[0, 0]
     assert np.isnan(y[0, 0]) and not np.isnan(y[0, 1]) and not np.isnan(y[1]).any()
 
 
 def test_avg_pool_counts_padding_in_the_divisor():
-    y = F.avg_pool2d(mg.Tensor(np.ones((1, 1, 2, 2))), 2, stride=1, padding=1)
+    y = F.avg_pool2d(mg.tensor(np.ones((1, 1, 2, 2))), 2, stride=1, padding=1)
     # Corner windows hold one real 1 and three padded zeros: 1/4, not 1.
     assert y.shape == (1, 1, 3, 3)
     assert y.data[0, 0, 0, 0] == 0.25 and y.data[0, 0, 1, 1] == 1.0
 
 
 def test_stride_defaults_to_kernel_size():
-    x = mg.Tensor(np.arange(36.0).reshape(1, 1, 6, 6))
+    x = mg.tensor(np.arange(36.0).reshape(1, 1, 6, 6))
     for pool in (F.max_pool2d, F.avg_pool2d):
         np.testing.assert_array_equal(pool(x, 3).data, pool(x, 3, stride=3).data)
         assert pool(x, (2, 3)).shape == (1, 1, 3, 2)
@@ -127,7 +127,7 @@ def test_stride_defaults_to_kernel_size():
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_pooling_keeps_the_dtype(pool, dtype):
-    x = mg.Tensor(np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(dtype),
+    x = mg.tensor(np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(dtype),
                   requires_grad=True)
     y = pool(x, 3, stride=2, padding=1)
     y.backward(np.ones(y.shape, dtype=dtype))
@@ -138,7 +138,7 @@ def test_pooling_keeps_the_dtype(pool, dtype):
 def test_global_avg_pool_is_the_mean_of_each_map(data):
     shape = tuple(data.draw(st.integers(1, 4)) for _ in range(4))
     x = values(data, shape)
-    y = F.global_avg_pool2d(mg.Tensor(x))
+    y = F.global_avg_pool2d(mg.tensor(x))
     assert y.shape == shape[:2] + (1, 1)
     np.testing.assert_allclose(y.data[:, :, 0, 0], x.reshape(shape[:2] + (-1,)).mean(axis=2),
                                rtol=1e-12)
@@ -146,7 +146,7 @@ def test_global_avg_pool_is_the_mean_of_each_map(data):
 
 
 def test_global_avg_pool_equals_avg_pool_over_the_whole_map():
-    x = mg.Tensor(np.random.default_rng(1).standard_normal((2, 3, 4, 5)))
+    x = mg.tensor(np.random.default_rng(1).standard_normal((2, 3, 4, 5)))
     np.testing.assert_allclose(F.global_avg_pool2d(x).data, F.avg_pool2d(x, (4, 5)).data,
                                rtol=1e-12)
 
@@ -186,7 +186,7 @@ def test_bad_arguments_get_clear_errors(pool, args, error, message):
 
 def test_padding_of_half_the_kernel_is_allowed():
     # PyTorch's bound is inclusive: padding 1 for kernel 2 or 3, padding 2 for kernel 4.
-    x = mg.Tensor(np.zeros((1, 1, 4, 4)))
+    x = mg.tensor(np.zeros((1, 1, 4, 4)))
     assert F.max_pool2d(x, 2, padding=1).shape == (1, 1, 3, 3)
     assert F.avg_pool2d(x, 4, stride=1, padding=2).shape == (1, 1, 5, 5)
 

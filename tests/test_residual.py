@@ -31,7 +31,7 @@ def test_shortcut_scale_multiplies_forward_and_shortcut_gradient(scale):
 
 def _block_input_grad(x_data, weight_data, g, scale, shortcut_grad):
     """Output and dL/dx of y = tanh(x @ W) + scale * x, where x reaches y along both paths."""
-    x, weight = leaf(x_data), mg.Tensor(weight_data)
+    x, weight = leaf(x_data), mg.tensor(weight_data)
     y = F.skip_add(x, (x @ weight).tanh(), shortcut_scale=scale, shortcut_grad=shortcut_grad)
     y.backward(g)
     return y.data, x.grad
@@ -50,7 +50,7 @@ def test_blocking_the_shortcut_removes_exactly_its_gradient(scale, data):
     np.testing.assert_allclose(grad_blocked, grad_true - scale * g, rtol=1e-12, atol=1e-12)
     # ...which leaves exactly what flows through F's own graph.
     x_branch_only = leaf(x)
-    (x_branch_only @ mg.Tensor(weight)).tanh().backward(g)
+    (x_branch_only @ mg.tensor(weight)).tanh().backward(g)
     np.testing.assert_array_equal(grad_blocked, x_branch_only.grad)
 
 
@@ -90,7 +90,7 @@ def test_skip_add_errors():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_skip_add_keeps_the_dtype(dtype):
-    x = mg.Tensor(np.ones((2, 2), dtype=dtype), requires_grad=True)
+    x = mg.tensor(np.ones((2, 2), dtype=dtype), requires_grad=True)
     y = F.skip_add(x, x * 2, shortcut_scale=0.5)
     y.sum().backward()
     assert y.dtype == dtype and x.grad.dtype == dtype
@@ -147,7 +147,7 @@ def test_shortcut_projection_is_a_strided_1x1_convolution(data):
     h, w = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 5))
     stride = data.draw(st.integers(1, 3))
     x, weight = values(data, (n, c_in, h, w)), values(data, (c_out, c_in, 1, 1))
-    y = F.shortcut_projection(mg.Tensor(x), mg.Tensor(weight), stride)
+    y = F.shortcut_projection(mg.tensor(x), mg.tensor(weight), stride)
     assert y.shape == (n, c_out, -(-h // stride), -(-w // stride))
     np.testing.assert_allclose(y.data, reference_projection(x, weight, stride), rtol=1e-10,
                                atol=1e-12)
@@ -159,8 +159,8 @@ def test_shortcut_projection_equals_conv2d_with_stride():
     conv2d = F.conv2d
 
     rng = np.random.default_rng(0)
-    x = mg.Tensor(rng.standard_normal((2, 16, 8, 8)).astype(np.float32))
-    weight = mg.Tensor(rng.standard_normal((32, 16, 1, 1)).astype(np.float32))
+    x = mg.tensor(rng.standard_normal((2, 16, 8, 8)).astype(np.float32))
+    weight = mg.tensor(rng.standard_normal((32, 16, 1, 1)).astype(np.float32))
     y = F.shortcut_projection(x, weight, stride=2)
     assert y.shape == (2, 32, 4, 4) and y.dtype == np.float32
     np.testing.assert_allclose(y.data, conv2d(x, weight, stride=2).data, rtol=1e-5, atol=1e-5)

@@ -132,8 +132,8 @@ def test_any_nested_state_round_trips(tmp_path_factory, state):
 
 
 def test_training_resumes_exactly_from_a_checkpoint(tmp_path):
-    x = mg.Tensor(np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32))
-    target = mg.Tensor(np.random.default_rng(1).standard_normal((16, 2)).astype(np.float32))
+    x = mg.tensor(np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32))
+    target = mg.tensor(np.random.default_rng(1).standard_normal((16, 2)).astype(np.float32))
 
     def make():
         model = nn.Linear(3, 2, generator=np.random.default_rng(2))

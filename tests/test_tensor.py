@@ -6,10 +6,12 @@ import pytest
 import minigrad as mg
 
 
-def test_python_numbers_become_float32():
+def test_python_numbers_get_pytorchs_dtypes():
     assert mg.tensor(1.5).dtype == np.float32
-    assert mg.tensor([1, 2, 3]).dtype == np.float32
-    assert mg.Tensor([[1.0, 2.0]]).dtype == np.float32
+    assert mg.tensor([1, 2, 3]).dtype == np.int64
+    assert mg.tensor([True, False]).dtype == np.bool_
+    assert mg.tensor([1, 2.5]).dtype == np.float32
+    assert mg.Tensor([[1, 2]]).dtype == np.float32  # torch.Tensor is the float32 constructor
 
 
 def test_numpy_arrays_keep_their_dtype_and_float64_is_kept_when_asked():
@@ -43,7 +45,7 @@ def test_attributes():
     assert t.shape == (2, 3) and t.ndim == 2 and t.dtype == np.float64
     assert t.grad is None and t.requires_grad and t.is_leaf
     assert mg.tensor([[4.0]]).item() == 4.0
-    with pytest.raises(ValueError, match="item"):
+    with pytest.raises(RuntimeError, match="a Tensor with 6 elements cannot be converted"):
         t.item()
     with pytest.raises(RuntimeError, match="detach"):
         t.numpy()

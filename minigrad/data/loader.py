@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ..creation import from_numpy
 from ..tensor import Tensor
 
 
@@ -94,7 +95,7 @@ class DataLoader:
         for b in range(len(self)):
             index = order[b * self.batch_size:(b + 1) * self.batch_size]
             # Fancy indexing copies, so the Tensors never share memory with the data set.
-            yield Tensor(self.x[index]), Tensor(self.y[index])
+            yield from_numpy(self.x[index]), from_numpy(self.y[index])
 
     def state_dict(self):
         """{"generator": the numpy bit generator's state}: everything that decides future orders.

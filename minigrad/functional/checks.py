@@ -101,6 +101,18 @@ def number(op, name, value, low=None, high=None, low_open=False):
     return value
 
 
+def same_dtype(op, x, **others):
+    """Every given tensor has x's dtype: as in PyTorch, a layer does not mix float32
+    activations with float64 parameters (it raises instead of promoting)."""
+    dtype = array_of(x).dtype
+    for name, value in others.items():
+        if value is not None and array_of(value).dtype != dtype:
+            raise RuntimeError(f"{op}: the input is {dtype} but {name} is "
+                               f"{array_of(value).dtype}; they must match (convert the input "
+                               f"with x.to({array_of(value).dtype.name}) or the layer with "
+                               f".{'double' if dtype == np.float64 else 'float'}())")
+
+
 def feature_map(op, x, name="x"):
     """x must be a floating-point (N, C, H, W) Tensor or array; returns its shape."""
     data = array_of(x)

@@ -8,7 +8,8 @@ their gradients follow from their parts'.
 
 from ..kernels.reference import conv_output_size
 from ..ops.conv import Conv2d, DepthwiseConv2d, PointwiseConv2d
-from .checks import conv_padding, feature_map, groups_divide, int_pair, positive_int, shape_of
+from .checks import (conv_padding, feature_map, groups_divide, int_pair, positive_int,
+                     same_dtype, shape_of)
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -33,6 +34,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     op = "conv2d"
     x_shape = feature_map(op, x)
+    same_dtype(op, x, weight=weight, bias=bias)
     w_shape = _check_weight(op, weight, "weight", "(C_out, C_in/groups, kH, kW)")
     stride, padding, dilation, groups = _conv_args(op, x_shape, w_shape, bias, stride, padding,
                                                    dilation, groups)
@@ -61,6 +63,7 @@ def depthwise_conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     """
     op = "depthwise_conv2d"
     x_shape = feature_map(op, x)
+    same_dtype(op, x, weight=weight, bias=bias)
     stride, padding, dilation = _depthwise_args(op, x_shape, weight, bias, stride, padding,
                                                 dilation)
     inputs = (x, weight) if bias is None else (x, weight, bias)
@@ -84,6 +87,7 @@ def pointwise_conv2d(x, weight, bias=None):
     """
     op = "pointwise_conv2d"
     _pointwise_args(op, feature_map(op, x), weight, bias)
+    same_dtype(op, x, weight=weight, bias=bias)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     return PointwiseConv2d.apply(*inputs)
 
@@ -119,6 +123,7 @@ def spatial_separable_conv2d(x, weight_row, weight_col, bias=None, stride=1, pad
     """
     op = "spatial_separable_conv2d"
     x_shape = feature_map(op, x)
+    same_dtype(op, x, weight_row=weight_row, weight_col=weight_col, bias=bias)
     row_shape = _check_weight(op, weight_row, "weight_row", "(C_mid, C_in/groups, 1, kW)")
     col_shape = _check_weight(op, weight_col, "weight_col", "(C_out, C_mid/groups, kH, 1)")
     if row_shape[2] != 1:
@@ -162,6 +167,8 @@ def depthwise_separable_conv2d(x, depthwise_weight, pointwise_weight, depthwise_
     """
     op = "depthwise_separable_conv2d"
     x_shape = feature_map(op, x)
+    same_dtype(op, x, depthwise_weight=depthwise_weight, pointwise_weight=pointwise_weight,
+               depthwise_bias=depthwise_bias, pointwise_bias=pointwise_bias)
     stride, padding, dilation = _depthwise_args(op, x_shape, depthwise_weight, depthwise_bias,
                                                 stride, padding, dilation, "depthwise_weight",
                                                 "depthwise_bias")

@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from ..creation import from_numpy
 from ..ops.normalization import BatchNorm
 from ..tensor import Tensor
-from .checks import array_of, number
+from .checks import array_of, number, same_dtype
 
 
 def _check_buffer(name, value, channels):
@@ -81,13 +82,14 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     affine = []
     for name, value, default in (("weight", weight, 1.0), ("bias", bias, 0.0)):
         if value is None:
-            value = Tensor(np.full(channels, default, dtype=dtype))
+            value = from_numpy(np.full(channels, default, dtype=dtype))
         elif np.shape(array_of(value)) != (channels,):
             raise ValueError(
                 f"batch_norm: {name} must have shape ({channels},) (one value per channel), "
                 f"got {np.shape(array_of(value))}"
             )
         affine.append(value)
+    same_dtype("batch_norm", x, weight=affine[0], bias=affine[1])
     number("batch_norm", "eps", eps, low=0)
     number("batch_norm", "momentum", momentum, low=0, high=1)
     return BatchNorm.apply(

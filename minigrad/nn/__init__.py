@@ -5,6 +5,9 @@ Read module.py first (Module, Parameter), then container.py, linear.py, activati
 conv.py, pooling.py, normalization.py, residual.py; init.py has the weight initializers.
 """
 
+import sys
+
+from .. import functional
 from . import init
 from .activation import ReLU, Sigmoid, Tanh
 from .container import Flatten, Identity, Sequential
@@ -21,5 +24,8 @@ __all__ = [
     "Conv2d", "DepthwiseConv2d", "PointwiseConv2d", "SpatialSeparableConv2d",
     "DepthwiseSeparableConv2d", "BatchNorm1d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid",
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
-    "ProjectionShortcut", "init",
+    "ProjectionShortcut", "init", "functional",
 ]
+
+# `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.
+sys.modules[__name__ + ".functional"] = functional

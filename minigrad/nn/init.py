@@ -148,7 +148,7 @@ def _target(tensor, op):
 
 def _rng(generator):
     # Read the module attribute at call time: mg.manual_seed replaces it.
-    return generator if generator is not None else creation._default_generator
+    return creation._rng(generator)
 
 
 def _fill(tensor, values):

@@ -18,6 +18,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..creation import from_numpy
 from ..tensor import Tensor
 
 
@@ -35,7 +36,7 @@ class Parameter(Tensor):
             data = data.data
         array = np.asarray(data)
         dtype = array.dtype if np.issubdtype(array.dtype, np.floating) else np.float32
-        super().__init__(array, requires_grad=requires_grad, dtype=dtype)
+        self._init(np.array(array, dtype=dtype), requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
@@ -273,7 +274,7 @@ class Module:
                 shape = np.shape(_array(state_dict[key]))
                 if shape != target.shape:
                     problems.append(f"shape mismatch for {key!r}: the module has "
-                                    f"{target.shape}, the state_dict has {shape}")
+                                    f"{tuple(target.shape)}, the state_dict has {shape}")
         if problems:
             raise RuntimeError(f"load_state_dict: cannot load into {type(self).__name__}:\n  "
                                + "\n  ".join(problems))
@@ -330,4 +331,4 @@ def _array(value):
 def _as_buffer(value):
     if isinstance(value, Parameter):
         raise TypeError("register_buffer: got a Parameter; assign it as an attribute instead")
-    return Tensor(_array(value).copy())
+    return from_numpy(_array(value).copy())

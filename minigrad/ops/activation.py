@@ -22,6 +22,8 @@ class ReLU(Function):
 class Tanh(Function):
     """y = tanh(x).   VJP: dL/dx = g * (1 - y^2)."""
 
+    dtype_rule = "float"
+
     @staticmethod
     def forward(ctx, x):
         y = np.tanh(x)
@@ -36,6 +38,8 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     """y = 1 / (1 + exp(-x)).   VJP: dL/dx = g * y * (1 - y)."""
+
+    dtype_rule = "float"
 
     @staticmethod
     def forward(ctx, x):
@@ -63,6 +67,8 @@ class Softmax(Function):
     VJP: dL/dx = y * (g - sum(g * y)), the Jacobian diag(y) - y y^T applied to g.
     """
 
+    dtype_rule = "float"
+
     @staticmethod
     def forward(ctx, x, axis=-1):
         y = np.exp(log_softmax_array(x, axis))
@@ -78,6 +84,8 @@ class Softmax(Function):
 
 class LogSoftmax(Function):
     """y = x - log(sum(exp(x))) along `axis`.   VJP: dL/dx = g - softmax(x) * sum(g)."""
+
+    dtype_rule = "float"
 
     @staticmethod
     def forward(ctx, x, axis=-1):

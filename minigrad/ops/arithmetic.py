@@ -37,6 +37,8 @@ def broadcast_shapes(op, a, b):
 class Add(Function):
     """y = a + b.   VJP: dL/da = g, dL/db = g (each summed back to its input's shape)."""
 
+    dtype_rule = "promote"
+
     @staticmethod
     def forward(ctx, a, b):
         broadcast_shapes("add", a, b)
@@ -52,6 +54,8 @@ class Add(Function):
 class Sub(Function):
     """y = a - b.   VJP: dL/da = g, dL/db = -g."""
 
+    dtype_rule = "promote"
+
     @staticmethod
     def forward(ctx, a, b):
         broadcast_shapes("sub", a, b)
@@ -66,6 +70,8 @@ class Sub(Function):
 
 class Mul(Function):
     """y = a * b.   VJP: dL/da = g * b, dL/db = g * a."""
+
+    dtype_rule = "promote"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -84,6 +90,8 @@ class Mul(Function):
 
 class Div(Function):
     """y = a / b.   VJP: dL/da = g / b, dL/db = -g * a / b^2 = -g * y / b."""
+
+    dtype_rule = "float"  # true division: int / int is float, as in PyTorch
 
     @staticmethod
     def forward(ctx, a, b):
@@ -120,6 +128,8 @@ class Pow(Function):
     undefined for a <= 0 (where `x ** 2` is still perfectly differentiable in x).
     """
 
+    dtype_rule = "promote"
+
     @staticmethod
     def forward(ctx, a, b):
         broadcast_shapes("pow", a, b)
@@ -145,6 +155,9 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
+                               f"{a.dtype} and {b.dtype}; convert one (x.float(), x.double())")
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(
                 f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and "

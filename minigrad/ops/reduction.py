@@ -1,4 +1,4 @@
-"""Reductions over axes: sum, mean, max, min.
+"""Reductions over axes: sum, mean, max, min, prod, and the running sum cumsum.
 
 Backward of a reduction spreads each output gradient back over the elements it was
 computed from; `expand_to` re-inserts the reduced axes so numpy broadcasting can do it.
@@ -103,3 +103,45 @@ class Min(Function):
         return y
 
     backward = staticmethod(_extremum_backward)
+
+
+class Prod(Function):
+    """y = product of x over `axis` (None: every element).
+
+    VJP: dL/dx_i = g * (the product of all the other elements), computed as the product of
+    the elements before i times that of those after i (cumulative products from both ends),
+    which stays right where x has zeros (g * y / x_i would divide by zero there)."""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        ctx.save_for_backward(x)
+        ctx.axis, ctx.keepdims = axis, keepdims
+        return np.asarray(np.prod(x, axis=axis, keepdims=keepdims))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved
+        flat = x.reshape(-1) if ctx.axis is None else x
+        axis = 0 if ctx.axis is None else ctx.axis
+        ones = np.ones_like(np.take(flat, [0], axis=axis))
+        before = np.cumprod(np.concatenate([ones, flat], axis=axis), axis=axis)
+        before = np.delete(before, -1, axis=axis)
+        after = np.flip(np.cumprod(np.flip(np.concatenate([flat, ones], axis=axis), axis),
+                                   axis=axis), axis)
+        others = before * np.delete(after, 0, axis=axis)
+        g = grad if ctx.keepdims or ctx.axis is None else np.expand_dims(grad, ctx.axis)
+        return ((others * g).reshape(x.shape),)
+
+
+class Cumsum(Function):
+    """y_i = x_0 + ... + x_i along `axis`.   VJP: dL/dx_i = g_i + ... + g_last: the running
+    sum of g taken from the end."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return np.cumsum(x, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.flip(np.cumsum(np.flip(grad, ctx.axis), axis=ctx.axis), ctx.axis),)

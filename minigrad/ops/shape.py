@@ -5,6 +5,7 @@ forward element came from."""
 import numpy as np
 
 from ..function import Function
+from .arithmetic import unbroadcast
 
 
 class Reshape(Function):
@@ -77,6 +78,51 @@ def _is_basic(index):
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis
                for p in parts)
+
+
+class Gather(Function):
+    """y = x picked along `axis` at `index` (an int array of y's shape): y[..., i, ...] =
+    x[..., index[..., i, ...], ...], as torch.gather (numpy's take_along_axis).
+
+    VJP: dL/dx = zeros with g added at the picked places (np.add.at: an element picked
+    twice receives both gradients)."""
+
+    @staticmethod
+    def forward(ctx, x, index, axis):
+        if index.dtype.kind not in "iu" or index.ndim != x.ndim:
+            raise ValueError(f"gather: index must be an integer tensor with as many dims as "
+                             f"the input ({x.ndim}), got dtype {index.dtype}, shape "
+                             f"{index.shape}")
+        ctx.shape, ctx.index, ctx.axis = x.shape, index, axis
+        return np.take_along_axis(x, index, axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        places = list(np.indices(ctx.index.shape, sparse=True))
+        places[ctx.axis] = ctx.index
+        np.add.at(out, tuple(places), grad)
+        return (out,)
+
+
+class Expand(Function):
+    """y = x broadcast to `shape` (new axes in front, axes of length 1 stretched).
+
+    VJP: dL/dx = g summed over the broadcast axes (`arithmetic.unbroadcast`)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        try:
+            y = np.broadcast_to(x, shape)
+        except ValueError:
+            raise RuntimeError(f"expand: the shape {x.shape} cannot be expanded to {shape}: "
+                               f"only axes of length 1 can grow") from None
+        ctx.shape = x.shape
+        return y.copy()  # a copy: an op's output never aliases its input
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (unbroadcast(grad, ctx.shape),)
 
 
 class Concatenate(Function):

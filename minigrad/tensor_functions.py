@@ -1,0 +1,61 @@
+"""The function forms PyTorch offers beside the methods: `mg.exp(x)` is `x.exp()`,
+`mg.max(x, 1)` is `x.max(1)`, plus the functions that have no method form: where, maximum,
+minimum, allclose."""
+
+import numpy as np
+
+from .ops import elementwise
+from .tensor import Tensor
+from .creation import tensor
+
+METHODS = ("exp", "log", "sqrt", "abs", "clamp", "clip", "relu", "tanh", "sigmoid", "softmax",
+           "log_softmax", "sum", "mean", "prod", "cumsum", "var", "std", "norm", "logsumexp",
+           "max", "min", "amax", "amin", "argmax", "argmin", "all", "any", "gather", "flatten",
+           "reshape", "transpose", "swapaxes", "permute", "squeeze", "unsqueeze", "t", "narrow",
+           "chunk", "split", "numel")
+
+
+def _as_function(name):
+    def function(input, *args, **kwargs):
+        return getattr(_tensor(input), name)(*args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = (f"`mg.{name}(x, ...)` is `x.{name}(...)`.\n\n"
+                        + (getattr(Tensor, name).__doc__ or ""))
+    return function
+
+
+def _tensor(x):
+    return x if isinstance(x, Tensor) else tensor(x)
+
+
+globals().update({name: _as_function(name) for name in METHODS})
+
+
+def matmul(input, other):
+    """input @ other, as torch.matmul."""
+    return _tensor(input) @ other
+
+
+def where(condition, input, other):
+    """input where condition is true, else other (tensors or numbers, broadcast together),
+    as torch.where. Op: `ops.elementwise.Where`."""
+    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if condition.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
+    return elementwise.Where.apply(input, other, condition=condition)
+
+
+def maximum(input, other):
+    """The elementwise maximum (ties share the gradient). Op: `ops.elementwise.Maximum`."""
+    return elementwise.Maximum.apply(input, other)
+
+
+def minimum(input, other):
+    """The elementwise minimum (ties share the gradient). Op: `ops.elementwise.Minimum`."""
+    return elementwise.Minimum.apply(input, other)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if |input - other| <= atol + rtol |other| everywhere, as torch.allclose."""
+    return bool(np.allclose(_tensor(input).data, _tensor(other).data, rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))

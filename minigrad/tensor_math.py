@@ -1,0 +1,345 @@
+"""What a Tensor computes: its operators, elementwise math, reductions and dtype changes, with
+`torch.Tensor`'s names and signatures. Each method is a line or two that calls an op in
+minigrad/ops/ (or composes ops, so its gradient follows), mixed into `Tensor`.
+
+Reductions take PyTorch's `dim` and `keepdim`; numpy's `axis` and `keepdims` are accepted as
+aliases, as PyTorch accepts them.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes, ops
+from . import tensor as tensor_module  # the class these methods belong to (see tensor.py)
+
+#: What max(dim) and min(dim) return, as torch.return_types.max: (values, indices).
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def _alias(dim, keepdim, axis, keepdims):
+    """PyTorch's dim/keepdim, with numpy's axis/keepdims accepted in their place."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("give dim or axis, not both")
+        dim = axis
+    return dim, (keepdim if keepdims is None else keepdims)
+
+
+def _array(x):
+    return x.data if isinstance(x, tensor_module.Tensor) else x
+
+
+class TensorMath:
+    """The arithmetic of `Tensor` (see tensor.py for the class itself)."""
+
+    # ----- operators ----------------------------------------------------------------------
+
+    def __add__(self, other):
+        return ops.arithmetic.Add.apply(self, other)
+
+    def __radd__(self, other):
+        return ops.arithmetic.Add.apply(other, self)
+
+    def __sub__(self, other):
+        return ops.arithmetic.Sub.apply(self, other)
+
+    def __rsub__(self, other):
+        return ops.arithmetic.Sub.apply(other, self)
+
+    def __mul__(self, other):
+        return ops.arithmetic.Mul.apply(self, other)
+
+    def __rmul__(self, other):
+        return ops.arithmetic.Mul.apply(other, self)
+
+    def __truediv__(self, other):
+        return ops.arithmetic.Div.apply(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.arithmetic.Div.apply(other, self)
+
+    def __pow__(self, other):
+        return ops.arithmetic.Pow.apply(self, other)
+
+    def __rpow__(self, other):
+        return ops.arithmetic.Pow.apply(other, self)
+
+    def __matmul__(self, other):
+        return ops.arithmetic.MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.arithmetic.MatMul.apply(other, self)
+
+    def __neg__(self):
+        return ops.arithmetic.Neg.apply(self)
+
+    def __getitem__(self, index):
+        return ops.shape.GetItem.apply(self, index=_index_arrays(index))
+
+    # Comparisons give bool tensors, which never carry a gradient; both sides are first
+    # brought to their common dtype, as in PyTorch.
+    def _compare(self, other, compare):
+        common = dtypes.result_type(self, other)
+        result = compare(self.data.astype(common, copy=False),
+                         np.asarray(_array(other)).astype(common, copy=False))
+        return type(self)._from_op(np.asarray(result), requires_grad=False)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    __hash__ = object.__hash__
+
+    # ----- elementwise --------------------------------------------------------------------
+
+    def exp(self):
+        """exp(x), elementwise. Op: `ops.elementwise.Exp`."""
+        return ops.elementwise.Exp.apply(self)
+
+    def log(self):
+        """Natural log, elementwise. Op: `ops.elementwise.Log`."""
+        return ops.elementwise.Log.apply(self)
+
+    def sqrt(self):
+        """Square root, elementwise. Op: `ops.elementwise.Sqrt`."""
+        return ops.elementwise.Sqrt.apply(self)
+
+    def abs(self):
+        """|x|, elementwise. Op: `ops.elementwise.Abs`."""
+        return ops.elementwise.Abs.apply(self)
+
+    def clamp(self, min=None, max=None):
+        """Limit the values to [min, max] (either may be None). `clip` is the same method.
+        Op: `ops.elementwise.Clip`."""
+        return ops.elementwise.Clip.apply(self, low=min, high=max)
+
+    clip = clamp
+
+    def relu(self):
+        """max(x, 0), elementwise. Op: `ops.activation.ReLU`."""
+        return ops.activation.ReLU.apply(self)
+
+    def tanh(self):
+        """tanh(x), elementwise. Op: `ops.activation.Tanh`."""
+        return ops.activation.Tanh.apply(self)
+
+    def sigmoid(self):
+        """1 / (1 + exp(-x)), elementwise. Op: `ops.activation.Sigmoid`."""
+        return ops.activation.Sigmoid.apply(self)
+
+    def softmax(self, dim=-1, *, axis=None):
+        """exp(x) / sum(exp(x)) along `dim`. Op: `ops.activation.Softmax`."""
+        dim, _ = _alias(None if axis is not None else dim, False, axis, None)
+        return ops.activation.Softmax.apply(self, axis=self._dim(dim))
+
+    def log_softmax(self, dim=-1, *, axis=None):
+        """x - log(sum(exp(x))) along `dim`, computed stably. Op: `ops.activation.LogSoftmax`."""
+        dim, _ = _alias(None if axis is not None else dim, False, axis, None)
+        return ops.activation.LogSoftmax.apply(self, axis=self._dim(dim))
+
+    # ----- reductions ---------------------------------------------------------------------
+
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """Sum over `dim` (None: all; an int or a tuple). Op: `ops.reduction.Sum`."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
+        x = self if dtype is None else self.to(dtype)
+        return ops.reduction.Sum.apply(x, axis=self._dims(dim), keepdims=keepdim)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """Mean over `dim`, of a floating-point tensor (as PyTorch: pass dtype= for an
+        integer one). Op: `ops.reduction.Mean`."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
+        x = self if dtype is None else self.to(dtype)
+        if not dtypes.is_floating(x.dtype):
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be a "
+                               f"floating point dtype, got {x.dtype}; write x.float().mean()")
+        return ops.reduction.Mean.apply(x, axis=self._dims(dim), keepdims=keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        """Maximum over `dim` (() or None: all); ties share the gradient equally, as
+        torch.amax. Op: `ops.reduction.Max`."""
+        return ops.reduction.Max.apply(self, axis=self._dims(dim or None), keepdims=keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        """Minimum over `dim`, as `amax`. Op: `ops.reduction.Min`."""
+        return ops.reduction.Min.apply(self, axis=self._dims(dim or None), keepdims=keepdim)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As torch: max() is the largest element (ties share the gradient); max(dim) is
+        (values, indices) along dim, the gradient going to the index returned (the first
+        maximum); max(other) is the elementwise `maximum`."""
+        if isinstance(dim, tensor_module.Tensor):
+            return ops.elementwise.Maximum.apply(self, dim)
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
+        if dim is None:
+            return ops.reduction.Max.apply(self, axis=None, keepdims=False)
+        return self._pick_along(dim, keepdim, self.argmax(dim, keepdim=True))
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As `max`, for the smallest."""
+        if isinstance(dim, tensor_module.Tensor):
+            return ops.elementwise.Minimum.apply(self, dim)
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
+        if dim is None:
+            return ops.reduction.Min.apply(self, axis=None, keepdims=False)
+        return self._pick_along(dim, keepdim, self.argmin(dim, keepdim=True))
+
+    def _pick_along(self, dim, keepdim, index):
+        values = self.gather(dim, index)
+        if not keepdim:
+            values, index = values.squeeze(dim), index.squeeze(dim)
+        return ValuesIndices(values, index)
+
+    def gather(self, dim, index):
+        """y[..., i, ...] = x[..., index[..., i, ...], ...] along dim, as torch.gather.
+        Op: `ops.shape.Gather`."""
+        return ops.shape.Gather.apply(self, index=np.asarray(_array(index)), axis=self._dim(dim))
+
+    def argmax(self, dim=None, keepdim=False):
+        """Index of the (first) largest value, over everything (flat) or along dim; int64."""
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        """Index of the (first) smallest value, as `argmax`."""
+        return self._arg(np.argmin, dim, keepdim)
+
+    def _arg(self, find, dim, keepdim):
+        if dim is None:
+            index = find(self.data.reshape(-1))
+            index = index.reshape((1,) * self.ndim) if keepdim else index
+        else:
+            index = find(self.data, axis=self._dim(dim), keepdims=keepdim)
+        return type(self)._from_op(np.asarray(index, dtype=np.int64), requires_grad=False)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        """Product over all elements or along dim. Op: `ops.reduction.Prod`."""
+        x = self if dtype is None else self.to(dtype)
+        return ops.reduction.Prod.apply(x, axis=None if dim is None else self._dim(dim),
+                                        keepdims=keepdim)
+
+    def cumsum(self, dim, *, dtype=None):
+        """Running sums along dim. Op: `ops.reduction.Cumsum`."""
+        x = self if dtype is None else self.to(dtype)
+        return ops.reduction.Cumsum.apply(x, axis=self._dim(dim))
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """Variance, sum((x - mean)^2) / (n - correction); correction 1 by default, as torch
+        (unbiased=False means correction 0). A composition of mean, sub, mul and sum."""
+        if unbiased is not None and correction is not None:
+            raise TypeError("var: give unbiased or correction, not both")
+        correction = (1 if unbiased is None else int(bool(unbiased))) if correction is None \
+            else correction
+        dims = self._dims(dim)
+        count = self.numel() if dims is None else int(np.prod([self.shape[d] for d in dims]))
+        centered = self - self.mean(dims, keepdim=True)
+        return (centered * centered).sum(dims, keepdim=keepdim) / max(count - correction, 0)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        """Standard deviation: the square root of `var` (same arguments)."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The p-norm over all elements or along dim (p = 2 or "fro" by default, or 1)."""
+        if p in ("fro", 2):
+            return (self * self).sum(self._dims(dim), keepdim=keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(self._dims(dim), keepdim=keepdim)
+        raise ValueError(f"norm: p must be 'fro', 2 or 1, got {p!r}")
+
+    def logsumexp(self, dim, keepdim=False):
+        """log(sum(exp(x))) along dim, computed stably (the max, a constant, taken out)."""
+        dims = self._dims(dim)
+        peak = type(self)._from_op(np.max(self.data, axis=dims, keepdims=True), False)
+        peak = type(self)._from_op(np.where(np.isfinite(peak.data), peak.data, 0), False)
+        total = (self - peak).exp().sum(dims, keepdim=True).log() + peak
+        return total if keepdim else total.reshape([n for i, n in enumerate(total.shape)
+                                                    if i not in dims])
+
+    def all(self, dim=None, keepdim=False):
+        """True where every element (along dim) is nonzero; a bool tensor."""
+        return type(self)._from_op(np.asarray(np.all(self.data, axis=self._dims(dim),
+                                                     keepdims=keepdim)), False)
+
+    def any(self, dim=None, keepdim=False):
+        """True where any element (along dim) is nonzero; a bool tensor."""
+        return type(self)._from_op(np.asarray(np.any(self.data, axis=self._dims(dim),
+                                                     keepdims=keepdim)), False)
+
+    # ----- dtype and device ---------------------------------------------------------------
+
+    def to(self, *args, dtype=None, device=None, **ignored):
+        """A copy with another dtype (differentiable: the gradient is cast back), or self
+        when nothing changes; the device may only be "cpu". to(dtype), to("cpu"),
+        to(other_tensor) and to(device, dtype) all work, as in torch."""
+        for arg in args:
+            if isinstance(arg, tensor_module.Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            tensor_module._check_device(device)
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        return ops.elementwise.Cast.apply(self, dtype=np.dtype(dtype))
+
+    def type(self, dtype=None):
+        """The type's name (no argument) or a copy with `dtype`, as torch's Tensor.type."""
+        if dtype is None:
+            return f"minigrad.{self.dtype.name}"
+        return self.to(dtype)
+
+    def double(self):
+        """A copy as float64 (self if it already is), as torch's Tensor.double()."""
+        return self.to(np.float64)
+
+    def float(self):
+        """A copy as float32 (self if it already is), as torch's Tensor.float()."""
+        return self.to(np.float32)
+
+    def half(self):
+        """A copy as float16 (self if it already is), as torch's Tensor.half()."""
+        return self.to(np.float16)
+
+    def long(self):
+        """A copy as int64 (self if it already is), as torch's Tensor.long()."""
+        return self.to(np.int64)
+
+    def int(self):
+        """A copy as int32 (self if it already is), as torch's Tensor.int()."""
+        return self.to(np.int32)
+
+    def bool(self):
+        """A copy as bool (self if it already is), as torch's Tensor.bool()."""
+        return self.to(np.bool_)
+
+    def cpu(self):
+        """Self: minigrad's tensors are always on the CPU."""
+        return self
+
+    def cuda(self, *args, **kwargs):
+        """An error that says minigrad runs on the CPU only."""
+        tensor_module._check_device("cuda")
+
+
+def _index_arrays(index):
+    """The index with each Tensor in it as its array (a list as an array): plain numpy."""
+    if isinstance(index, tuple):
+        return tuple(_array(i) for i in index)
+    return np.asarray(index) if isinstance(index, list) else _array(index)

@@ -1,0 +1,214 @@
+"""PyTorch-spelled snippets, each run on minigrad as `torch` and compared with the answer
+PyTorch gives. The answers are written in the table, so the test runs without PyTorch;
+where PyTorch is installed, `test_the_table_is_what_pytorch_says` runs every snippet on it
+too, so the table cannot drift from the real thing.
+
+A snippet sets `out`. Results are compared as plain values: a tensor as (dtype name, values),
+a dtype as its name, an exception as ("raises", its type). A few answers differ from
+PyTorch on purpose; they are in DELIBERATE, each listed in docs/pytorch.md.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.nn.functional as minigrad_F
+
+# (snippet, the answer PyTorch gives)
+IDIOMS = {
+    # construction and dtypes
+    "ints are int64": ("out = torch.tensor([1, 2, 3])", ("int64", [1, 2, 3])),
+    "floats are float32": ("out = torch.tensor([1.5, 2])", ("float32", [1.5, 2.0])),
+    "bools are bool": ("out = torch.tensor([True, False]).dtype", "bool"),
+    "Tensor(2, 3) is a 2x3 float tensor": (
+        "t = torch.Tensor(2, 3)\nout = (tuple(t.shape), t.dtype, t.requires_grad)",
+        ((2, 3), "float32", False)),
+    "Tensor(list) is float32": ("out = torch.Tensor([1, 2]).dtype", "float32"),
+    "int times int stays int": ("out = (torch.tensor([1, 2]) * 2).dtype", "int64"),
+    "int true division is float": ("out = torch.tensor([1, 2]) / 2", ("float32", [0.5, 1.0])),
+    "int times a float is float32": ("out = (torch.tensor([1, 2]) * 2.5).dtype", "float32"),
+    "a 0-d float64 does not promote": (
+        "out = (torch.tensor([1.0]) * torch.tensor(2.0, dtype=torch.float64)).dtype", "float32"),
+    "float64 tensors promote": (
+        "out = (torch.tensor([1.0]) + torch.tensor([2.0], dtype=torch.float64)).dtype",
+        "float64"),
+    "sigmoid of an int tensor is float": ("out = torch.sigmoid(torch.tensor([0, 0]))",
+                                         ("float32", [0.5, 0.5])),
+    "a list of 0-d tensors": ("out = torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])",
+                              ("float32", [1.0, 2.0])),
+    "tensor refuses a string": ("out = torch.tensor('a')", ("raises", "TypeError")),
+    "tensor refuses a list of strings": ("out = torch.tensor(['a', 'b'])",
+                                         ("raises", "ValueError")),
+    "tensor refuses None": ("out = torch.tensor(None)", ("raises", "RuntimeError")),
+    "tensor refuses ragged lists": ("out = torch.tensor([[1, 2], [3]])",
+                                    ("raises", "ValueError")),
+    # conversions
+    "bool of a one-element comparison": ("out = bool(torch.tensor([-1.0]) > 0)", False),
+    "bool of two elements raises": ("out = bool(torch.tensor([1.0, 2.0]))",
+                                    ("raises", "RuntimeError")),
+    "a 0-d comparison in an if": ("out = 'yes' if torch.tensor(3.0) > 2 else 'no'", "yes"),
+    "format a loss": ("out = f'{torch.tensor(2.0 / 3):.3f}'", "0.667"),
+    "float() and int()": ("out = (float(torch.tensor([2.5])), int(torch.tensor(3.7)))",
+                          (2.5, 3)),
+    "item of many raises": ("out = torch.tensor([1.0, 2.0]).item()", ("raises", "RuntimeError")),
+    "tolist": ("out = torch.tensor([[1, 2], [3, 4]]).tolist()", [[1, 2], [3, 4]]),
+    "len of 0-d raises": ("out = len(torch.tensor(1.0))", ("raises", "TypeError")),
+    # reductions with dim / keepdim
+    "max(1) unpacks values and indices": (
+        "logits = torch.tensor([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1]])\n_, pred = logits.max(1)\n"
+        "out = pred", ("int64", [1, 0])),
+    "max(dim) sends the gradient to its index": (
+        "x = torch.tensor([[1.0, 3.0, 3.0]], requires_grad=True)\n"
+        "x.max(1).values.sum().backward()\nout = x.grad", ("float32", [[0.0, 1.0, 0.0]])),
+    "max() splits ties": ("x = torch.tensor([2.0, 2.0], requires_grad=True)\n"
+                          "x.max().backward()\nout = x.grad", ("float32", [0.5, 0.5])),
+    "sum(dim, keepdim)": ("out = tuple(torch.ones(2, 3).sum(dim=1, keepdim=True).shape)",
+                          (2, 1)),
+    "sum(axis=) alias": ("out = torch.ones(2, 3).sum(axis=0)", ("float32", [2.0, 2.0, 2.0])),
+    "sum of ints is int64": ("out = torch.tensor([1, 2]).sum()", ("int64", 3)),
+    "mean of ints raises": ("out = torch.tensor([1, 2]).mean()", ("raises", "RuntimeError")),
+    "argmax": ("out = torch.tensor([[1, 5], [7, 2]]).argmax(dim=1)", ("int64", [1, 0])),
+    "prod": ("out = torch.tensor([1.0, 2.0, 3.0]).prod()", ("float32", 6.0)),
+    "var is unbiased": ("out = torch.tensor([1.0, 2.0, 3.0, 4.0]).var()", ("float32", 1.6667)),
+    "std(unbiased=False)": ("out = torch.tensor([1.0, 3.0]).std(unbiased=False)",
+                            ("float32", 1.0)),
+    "norm": ("out = torch.tensor([3.0, 4.0]).norm()", ("float32", 5.0)),
+    "logsumexp": ("out = torch.tensor([0.0, 0.0]).logsumexp(0)", ("float32", 0.6931)),
+    "cumsum": ("out = torch.tensor([1, 2, 3]).cumsum(0)", ("int64", [1, 3, 6])),
+    "all and any": ("x = torch.tensor([1, 0])\nout = (bool(x.all()), bool(x.any()))",
+                    (False, True)),
+    # shapes
+    "size and dim": ("x = torch.zeros(2, 3)\nout = (tuple(x.size()), x.size(1), x.dim())",
+                     ((2, 3), 3, 2)),
+    "unsqueeze and squeeze": (
+        "x = torch.zeros(2, 3)\nout = (tuple(x.unsqueeze(0).shape), tuple(x.unsqueeze(-1)"
+        ".shape), tuple(torch.zeros(1, 2, 1).squeeze().shape))", ((1, 2, 3), (2, 3, 1), (2,))),
+    "expand": ("out = torch.tensor([[1], [2]]).expand(2, 3)", ("int64", [[1, 1, 1], [2, 2, 2]])),
+    "repeat": ("out = torch.tensor([1, 2]).repeat(2, 2)", ("int64", [[1, 2, 1, 2], [1, 2, 1, 2]])),
+    "chunk and split": (
+        "x = torch.arange(5)\nout = ([c.tolist() for c in x.chunk(2)], "
+        "[s.tolist() for s in x.split([1, 4])])", ([[0, 1, 2], [3, 4]], [[0], [1, 2, 3, 4]])),
+    "t and narrow": ("x = torch.arange(6).reshape(2, 3)\nout = (tuple(x.t().shape), "
+                     "x.narrow(1, 1, 2).tolist())", ((3, 2), [[1, 2], [4, 5]])),
+    "flatten out of range raises": ("out = torch.zeros(2, 3).flatten(5)",
+                                    ("raises", "IndexError")),
+    "cat and stack take dim": (
+        "x = torch.ones(2, 2)\nout = (tuple(torch.cat([x, x], dim=1).shape), "
+        "tuple(torch.stack([x, x], dim=2).shape))", ((2, 4), (2, 2, 2))),
+    "F.pad pads the last dim": ("out = tuple(F.pad(torch.zeros(2, 2), (1, 1)).shape)", (2, 4)),
+    "F.pad (left, right, top, bottom)": (
+        "out = F.pad(torch.ones(1, 1), (1, 0, 0, 1))", ("float32", [[0.0, 1.0], [0.0, 0.0]])),
+    "F.pad refuses numpy pairs": ("out = F.pad(torch.zeros(2, 2), ((1, 1), (1, 1)))",
+                                  ("raises", "TypeError")),
+    # dtype and device changes
+    "double, float, long": (
+        "x = torch.tensor([1.5])\nout = (x.double().dtype, x.double().float().dtype, "
+        "x.long().tolist())", ("float64", "float32", [1])),
+    "to(dtype) is differentiable": (
+        "x = torch.tensor([1.0], requires_grad=True)\n(x.to(torch.float64) * 3).sum()"
+        ".backward()\nout = x.grad", ("float32", [3.0])),
+    "device is cpu": ("out = str(torch.zeros(1).device)", "cpu"),
+    "to('cpu') is a no-op": ("x = torch.zeros(1)\nout = x.to('cpu') is x", True),
+    "a float32 layer refuses float64 input": (
+        "out = torch.nn.functional.linear(torch.zeros(1, 2, dtype=torch.float64), "
+        "torch.zeros(3, 2))", ("raises", "RuntimeError")),
+    # function forms
+    "factories": (
+        "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"
+        ".dtype, torch.full((2,), 1.0).dtype, torch.eye(2).tolist(), torch.linspace(0, 1, 3)"
+        ".tolist())", ("int64", "float32", "int64", "float32", [[1.0, 0.0], [0.0, 1.0]],
+                       [0.0, 0.5, 1.0])),
+    "zeros_like keeps the dtype": ("out = torch.zeros_like(torch.tensor([1, 2])).dtype",
+                                   "int64"),
+    "where and maximum": (
+        "x = torch.tensor([1.0, -2.0])\nout = (torch.where(x > 0, x, torch.zeros(2)).tolist(),"
+        " torch.maximum(x, torch.tensor([0.0, 0.0])).tolist())", ([1.0, 0.0], [1.0, 0.0])),
+    "maximum splits ties": (
+        "a = torch.tensor([1.0], requires_grad=True)\nb = torch.tensor([1.0], "
+        "requires_grad=True)\ntorch.maximum(a, b).sum().backward()\nout = (a.grad, b.grad)",
+        (("float32", [0.5]), ("float32", [0.5]))),
+    "function forms": (
+        "x = torch.tensor([[1.0, 4.0]])\nout = (torch.sum(x).item(), torch.max(x, 1)[1]"
+        ".tolist(), torch.exp(torch.zeros(1)).item(), torch.numel(x), torch.is_tensor(x), "
+        "torch.allclose(x, x + 1e-9))", (5.0, [1], 1.0, 2, True, True)),
+    "from_numpy shares memory": (
+        "a = np.zeros(2)\nt = torch.from_numpy(a)\na[0] = 7\nout = (t.dtype, t.tolist())",
+        ("float64", [7.0, 0.0])),
+    "set_grad_enabled": ("x = torch.ones(1, requires_grad=True)\nwith torch.set_grad_enabled("
+                         "False):\n    y = x * 2\nout = y.requires_grad", False),
+    "inference_mode": ("x = torch.ones(1, requires_grad=True)\nwith torch.inference_mode():\n"
+                       "    y = x * 2\nout = y.requires_grad", False),
+}
+
+#: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
+DELIBERATE = {
+    "tensor refuses a list of strings": ("raises", "TypeError"),
+    "tensor refuses None": ("raises", "TypeError"),
+    "tensor refuses ragged lists": ("raises", "TypeError"),
+}
+
+
+def plain(value):
+    """A comparable form of a snippet's result, the same for minigrad and for PyTorch."""
+    if type(value).__name__ in ("Tensor", "Parameter"):
+        value = value.detach().numpy() if hasattr(value, "detach") else value.numpy()
+    if isinstance(value, np.ndarray):
+        return (value.dtype.name, value.tolist())
+    if type(value).__name__ == "dtype" or isinstance(value, type):
+        return str(np.dtype(value) if isinstance(value, type) else value).replace("torch.", "")
+    if isinstance(value, (tuple, list)) and type(value).__name__ not in ("list",):
+        return tuple(plain(v) for v in value)
+    return value
+
+
+def run(snippet, torch, functional):
+    scope = {"torch": torch, "F": functional, "np": np}
+    try:
+        exec(snippet, scope)
+    except Exception as error:  # the answer may be an exception
+        return ("raises", type(error).__name__)
+    return plain(scope["out"])
+
+
+def same(got, expected):
+    if isinstance(expected, float) or isinstance(got, float):
+        return isinstance(got, (int, float)) and np.isclose(got, expected, rtol=1e-4, atol=1e-4)
+    if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    return got == expected
+
+
+@pytest.mark.parametrize("name", sorted(IDIOMS))
+def test_minigrad_answers_as_pytorch(name):
+    snippet, expected = IDIOMS[name]
+    expected = DELIBERATE.get(name, expected)
+    got = run(snippet, minigrad, minigrad_F)
+    assert same(got, expected), f"{name}:\n{snippet}\nminigrad: {got!r}\nPyTorch: {expected!r}"
+
+
+@pytest.mark.parametrize("name", sorted(IDIOMS))
+def test_the_table_is_what_pytorch_says(name):
+    torch = pytest.importorskip("torch")
+    snippet, expected = IDIOMS[name]
+    got = run(snippet, torch, torch.nn.functional)
+    assert same(got, expected), f"{name}: PyTorch says {got!r}, the table {expected!r}"
+
+
+def test_grad_mode_is_per_thread():
+    """A no_grad block in one thread leaves another thread recording, as in PyTorch."""
+    inside, other = threading.Event(), []
+    x = minigrad.ones(1, requires_grad=True)
+
+    def record():
+        inside.wait()
+        other.append((x * 2).requires_grad)
+
+    worker = threading.Thread(target=record)
+    worker.start()
+    with minigrad.no_grad():
+        inside.set()
+        worker.join()
+        assert not (x * 2).requires_grad
+    assert other == [True]
