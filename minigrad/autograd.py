@@ -143,6 +143,7 @@ def run_backward(root, grad, retain_graph=False):
                 f"{node.name} saved for backward were freed after the first backward. "
                 f"Pass retain_graph=True to the first .backward() to keep them."
             )
+        check_versions(node)
         with no_grad():
             input_grads = node.function.backward(node.ctx, g)
         if not isinstance(input_grads, tuple):
@@ -170,6 +171,18 @@ def run_backward(root, grad, retain_graph=False):
             # Dropping the inputs lets intermediate tensors be freed; the released flag
             # stays behind to catch a second backward.
             node.inputs = ()
+
+
+def check_versions(node):
+    """Raise if an array the op saved for backward was changed in place since (as PyTorch's
+    "modified by an inplace operation"): its backward would use the wrong values."""
+    for label, counter, seen in getattr(node.ctx, "versions", ()):
+        if counter[0] != seen:
+            raise RuntimeError(
+                f"backward: one of the arrays {node.name} saved for backward ({label}) has been "
+                f"modified by an in-place operation: it is at version {counter[0]}; expected "
+                f"version {seen} instead. Make the change after backward, or write it out of "
+                f"place (y = y + 1 instead of y.add_(1))")
 
 
 def _checked_hook_result(new, old, tensor):

@@ -11,35 +11,8 @@ import numpy as np
 
 from . import dtypes
 from .ops import shape as shape_ops
+from .generator import Generator, manual_seed, rng  # noqa: F401 (mg.Generator, ...)
 from .tensor import Tensor, _check_device, array_from
-
-
-class Generator:
-    """`torch.Generator`: a seeded source of random numbers, here a numpy Generator
-    (`generator=` also takes a numpy Generator directly)."""
-
-    def __init__(self, device="cpu"):
-        _check_device(device)
-        self.rng = np.random.default_rng()
-
-    def manual_seed(self, seed):
-        self.rng = np.random.default_rng(seed)
-        return self
-
-
-_default = Generator()
-
-
-def manual_seed(seed):
-    """Reseed the generator that the random factories use when no `generator` is given."""
-    _default.manual_seed(seed)
-    return _default
-
-
-def _rng(generator):
-    if generator is None:
-        return _default.rng
-    return generator.rng if isinstance(generator, Generator) else generator
 
 
 def _shape(shape):
@@ -155,13 +128,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples, float32 unless `dtype` is given; pass `generator=` (an
     mg.Generator or a numpy Generator) to reproduce them."""
-    data = _rng(generator).standard_normal(_shape(size)).astype(dtype or np.float32)
+    data = rng(generator).standard_normal(_shape(size)).astype(dtype or np.float32)
     return _made(data, requires_grad, device)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1), as `randn`."""
-    data = _rng(generator).random(_shape(size)).astype(dtype or np.float32)
+    data = rng(generator).random(_shape(size)).astype(dtype or np.float32)
     return _made(data, requires_grad, device)
 
 
@@ -170,13 +143,13 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     size) or torch.randint(high, size)."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
-    data = _rng(generator).integers(low, high, size=tuple(size)).astype(dtype or np.int64)
+    data = rng(generator).integers(low, high, size=tuple(size)).astype(dtype or np.int64)
     return _made(data, False, device)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None):
     """A random permutation of 0 ... n - 1 (int64)."""
-    return _made(_rng(generator).permutation(n).astype(dtype or np.int64), False, device)
+    return _made(rng(generator).permutation(n).astype(dtype or np.int64), False, device)
 
 
 def cat(tensors, dim=0, *, axis=None):

@@ -119,9 +119,32 @@ class Function:
         out = np.asarray(cls.forward(ctx, *arrays, **params))
         record = autograd.is_grad_enabled() and any(needs) and out.dtype.kind == "f"
         result = tensor_module.Tensor._from_op(out, requires_grad=record)
+        if out.base is not None:  # a view (reshape, permute): one array, one version counter
+            for t in tensors:
+                if out.base is t.data or (t.data.base is not None and out.base is t.data.base):
+                    result._counter = t._counter
         if record:
             result._node = Node(cls, ctx, tensors)
+            ctx.versions = _saved_versions(ctx, tensors, result)
+            for t in tensors:
+                t._uses += 1  # an in-place change may rebase only a tensor nothing used yet
         return result
+
+
+def _saved_versions(ctx, tensors, output):
+    """(which, version counter, version now) for each input, and the output, whose array
+    the op kept on ctx for backward: a later in-place change to it must stop backward
+    (`autograd.check_versions`). Ops that kept none of them are not affected."""
+    kept = []
+    for value in ctx.__dict__.values():
+        items = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, (tuple, list)) else (value,))
+        kept += [a for a in items if isinstance(a, np.ndarray)]
+    if not kept:
+        return ()
+    labelled = [(f"input {i}", t) for i, t in enumerate(tensors)] + [("its output", output)]
+    return [(label, t._counter, t._counter[0]) for label, t in labelled
+            if any(a is t.data or a.base is t.data for a in kept)]
 
 
 def _inputs(inputs, rule):

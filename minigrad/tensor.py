@@ -5,8 +5,8 @@ call (see `function.py`). `backward()` hands the graph to `autograd.run_backward
 
 This file holds what a Tensor *is*: its construction (with PyTorch's dtypes), attributes,
 conversions to Python and numpy, and its part in autograd. What a Tensor *does*, its
-arithmetic and reductions and shape methods, each one line that calls an op, is in
-tensor_math.py and tensor_shape.py, mixed into the class below.
+arithmetic and reductions, shape methods and in-place ops, each a line or two that calls an
+op, is in tensor_math.py, tensor_shape.py and tensor_inplace.py, mixed into the class below.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import autograd, dtypes
+from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_shape import TensorShape
 
@@ -53,7 +54,7 @@ def _check_device(name):
     return "cpu"
 
 
-class Tensor(TensorMath, TensorShape):
+class Tensor(TensorMath, TensorShape, TensorInPlace):
     """An n-dimensional array that can record the ops applied to it and differentiate them.
 
     As `torch.Tensor`: `Tensor(2, 3)` is a 2 x 3 float32 tensor (of zeros here; PyTorch leaves
@@ -84,6 +85,8 @@ class Tensor(TensorMath, TensorShape):
         self._node = None
         self._hooks = []
         self._retains_grad = False
+        self._counter = [0]  # in-place changes of `data`, shared with its aliases
+        self._uses = 0  # recorded ops that took this tensor as an input
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -216,8 +219,10 @@ class Tensor(TensorMath, TensorShape):
         return object.__format__(self, spec)
 
     def detach(self):
-        """A new leaf sharing this tensor's data, outside any graph."""
-        return Tensor._from_op(self.data, requires_grad=False)
+        """A new leaf sharing this tensor's data (and its version counter), outside any graph."""
+        alias = Tensor._from_op(self.data, requires_grad=False)
+        alias._counter = self._counter
+        return alias
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")

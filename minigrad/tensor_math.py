@@ -299,6 +299,10 @@ class TensorMath:
             return self
         return ops.elementwise.Cast.apply(self, dtype=np.dtype(dtype))
 
+    def clone(self):
+        """A copy with its own memory, differentiable (the gradient passes unchanged)."""
+        return ops.elementwise.Cast.apply(self, dtype=self.dtype)
+
     def type(self, dtype=None):
         """The type's name (no argument) or a copy with `dtype`, as torch's Tensor.type."""
         if dtype is None:

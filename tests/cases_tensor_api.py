@@ -73,7 +73,18 @@ def where_case(data):
         leaf(values(data, sa)), leaf(values(data, sb))]
 
 
+def setitem_case(data):
+    shape_ = data.draw(nonempty)
+    stop = data.draw(st.integers(1, shape_[0]))
+    index = (slice(0, stop),)
+    target = (stop,) + tuple(shape_[1:])
+    value_shape = target[data.draw(st.integers(0, len(target))):]  # broadcast from the right
+    return (lambda x, v: shape.SetItem.apply(x, v, index=index)), [
+        leaf(values(data, shape_)), leaf(values(data, value_shape))]
+
+
 GRADCHECK_CASES = {
+    "SetItem": setitem_case,
     "Cast": cast_case,
     "Cumsum": cumsum_case,
     "Prod": prod_case,

@@ -114,6 +114,42 @@ IDIOMS = {
     "a float32 layer refuses float64 input": (
         "out = torch.nn.functional.linear(torch.zeros(1, 2, dtype=torch.float64), "
         "torch.zeros(3, 2))", ("raises", "RuntimeError")),
+    # in-place ops and the version counter
+    "the manual SGD step": (
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\n(w * w).sum().backward()\n"
+        "with torch.no_grad():\n    w -= 0.1 * w.grad\nout = (w.detach().tolist(), "
+        "w.requires_grad, w.is_leaf)", ([0.8, 1.6], True, True)),
+    "in place on a leaf that requires grad": (
+        "w = torch.ones(2, requires_grad=True)\nw.add_(1)", ("raises", "RuntimeError")),
+    "a saved tensor changed in place": (
+        "x = torch.ones(2, requires_grad=True)\ny = x.exp()\ny.add_(1)\ny.sum().backward()",
+        ("raises", "RuntimeError")),
+    "in place inside a graph": (
+        "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x * 2\ny.add_(1)\n"
+        "y[0] = 5.0\ny.sum().backward()\nout = (y.detach().tolist(), x.grad)",
+        ([5.0, 5.0], ("float32", [0.0, 2.0]))),
+    "in place after another op used the tensor": (
+        "x = torch.ones(2, requires_grad=True)\ny = x + 1\nz = y + 1\ny.mul_(2)\n"
+        "z.sum().backward()\nout = x.grad", ("float32", [1.0, 1.0])),
+    "an op that saved nothing is not affected": (
+        "x = torch.ones(2, requires_grad=True)\ny = x * 1\nz = y + 1\nwith torch.no_grad():"
+        "\n    y.mul_(2)\nz.sum().backward()\nout = (x.grad, y._version)",
+        (("float32", [1.0, 1.0]), 1)),
+    "setitem sends the gradient to the value": (
+        "x = torch.zeros(3)\nv = torch.tensor(2.0, requires_grad=True)\ny = x * 1\n"
+        "y[1:] = v\n(y * torch.tensor([1.0, 2.0, 3.0])).sum().backward()\nout = v.grad",
+        ("float32", 5.0)),
+    "zero_, fill_, clamp_, copy_": (
+        "x = torch.tensor([-1.0, 2.0, 5.0])\nout = (x.clone().zero_().tolist(), "
+        "torch.zeros(2).fill_(7).tolist(), x.clamp_(0, 3)"
+        ".tolist(), torch.zeros(2).copy_(torch.tensor([1, 2])).tolist(), x._version)",
+        ([0.0, 0.0, 0.0], [7.0, 7.0], [0.0, 2.0, 3.0], [1.0, 2.0], 1)),
+    "+= on an int tensor with a float raises": (
+        "x = torch.tensor([1, 2])\nx += 0.5", ("raises", "RuntimeError")),
+    "+= outside a graph": ("x = torch.zeros(2)\nx += 1\nout = x", ("float32", [1.0, 1.0])),
+    "a view shares its base's version": (
+        "x = torch.ones(2, 2, requires_grad=True)\ny = x * 1\nz = y.exp()\nv = z.view(4)\n"
+        "with torch.no_grad():\n    v[0] = 3.0\nz.sum().backward()", ("raises", "RuntimeError")),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"
@@ -144,6 +180,7 @@ IDIOMS = {
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
+    "in place after another op used the tensor": ("raises", "RuntimeError"),
     "tensor refuses a list of strings": ("raises", "TypeError"),
     "tensor refuses None": ("raises", "TypeError"),
     "tensor refuses ragged lists": ("raises", "TypeError"),

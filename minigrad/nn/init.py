@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .. import creation
+from ..generator import rng
 from ..tensor import Tensor
 
 
@@ -148,7 +148,7 @@ def _target(tensor, op):
 
 def _rng(generator):
     # Read the module attribute at call time: mg.manual_seed replaces it.
-    return creation._rng(generator)
+    return rng(generator)
 
 
 def _fill(tensor, values):

@@ -73,6 +73,30 @@ class GetItem(Function):
         return (out,)
 
 
+class SetItem(Function):
+    """y = x with y[index] = v (v broadcast to the shape of x[index]): `x[index] = v`.
+
+    VJP: dL/dx = g with zeros at index (those elements were overwritten); dL/dv = g[index],
+    summed back to v's shape."""
+
+    @staticmethod
+    def forward(ctx, x, v, index):
+        y = x.copy()
+        try:
+            y[index] = v
+        except (IndexError, ValueError) as err:
+            raise type(err)(f"setitem: {err} (tensor of shape {x.shape}, value of shape "
+                            f"{v.shape})") from None
+        ctx.index, ctx.v_shape = index, v.shape
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        gx = grad.copy()
+        gx[ctx.index] = 0
+        return gx, unbroadcast(grad[ctx.index], ctx.v_shape)
+
+
 def _is_basic(index):
     """True for numpy basic indexing (ints, slices, None, ...), which is 30x faster to undo."""
     parts = index if isinstance(index, tuple) else (index,)

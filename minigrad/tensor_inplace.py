@@ -1,0 +1,140 @@
+"""In-place ops, as PyTorch's: add_, sub_, mul_, div_, zero_, fill_, clamp_, copy_, normal_,
+uniform_, the operators +=, -=, *=, /=, and item assignment x[i] = v. Mixed into `Tensor`.
+
+Each is written once, as the out-of-place op it stands for (`x.add_(y)` is `x + y`), and
+`_in_place` does the rest:
+
+- Outside a graph (under `no_grad`, or when nothing involved requires grad) the new values
+  are written into the tensor's own array: this is the manual SGD step,
+  `with no_grad(): w -= lr * w.grad`.
+- A leaf that requires grad cannot be changed in place while the graph is recorded (its
+  old value may be needed): RuntimeError, as in PyTorch.
+- A tensor inside a graph is changed and keeps its place in it: the out-of-place op is
+  recorded on a copy of its old value, and the tensor takes the result's place ("rebases
+  its history", as PyTorch says), so gradients flow through the change. minigrad's graph
+  links tensors, not PyTorch's gradient functions, so it can rebase only a tensor that no
+  recorded op has used yet (`out = bn(conv(x)); out += identity` is fine); otherwise it
+  raises (docs/pytorch.md).
+
+Every in-place change bumps the tensor's version counter, which it shares with the tensors
+that share its array (`detach()`). An op that saved the array for backward remembers the
+version it saw; a backward after a change raises instead of using the changed values
+(`autograd.check_versions`).
+"""
+
+import numpy as np
+
+from . import autograd, ops
+from . import tensor as tensor_module
+from .generator import rng
+from .tensor_math import _index_arrays
+
+
+class TensorInPlace:
+    """The in-place ops of `Tensor` (see tensor.py for the class itself)."""
+
+    @property
+    def _version(self):
+        """How many in-place changes this tensor's array has had (as torch's x._version)."""
+        return self._counter[0]
+
+    def _in_place(self, name, out_of_place, *others):
+        Tensor = tensor_module.Tensor
+        recording = autograd.is_grad_enabled() and (self.requires_grad or any(
+            isinstance(o, Tensor) and o.requires_grad for o in others))
+        if recording and self.requires_grad and self._node is None:
+            raise RuntimeError(f"{name}: a leaf tensor that requires grad is being used in an "
+                               f"in-place operation; do it under `with mg.no_grad():` (as an "
+                               f"optimizer step), or write x = x ... out of place")
+        if not recording:
+            with autograd.no_grad():
+                new = out_of_place(self)
+            self._write(name, new.data)
+            return self
+        if self._uses:
+            raise RuntimeError(f"{name}: this tensor is part of a graph and another op has "
+                               f"used it already; minigrad cannot change it in place there "
+                               f"(docs/pytorch.md): write it out of place, y = y ... ")
+        old = Tensor._from_op(self.data.copy(), requires_grad=True)  # the value before
+        old._node = self._node
+        new = out_of_place(old)
+        self._write(name, new.data)
+        self._node, self.requires_grad = new._node, new.requires_grad
+        return self
+
+    def _write(self, name, values):
+        if values.shape != self.data.shape:
+            raise RuntimeError(f"{name}: the result has shape {values.shape}, which does not "
+                               f"fit the tensor's shape {self.data.shape} (an in-place op "
+                               f"cannot change the shape)")
+        try:
+            np.copyto(self.data, values, casting="same_kind")
+        except TypeError:
+            raise RuntimeError(f"{name}: result type {values.dtype} can't be cast to the "
+                               f"tensor's dtype {self.data.dtype}") from None
+        self._counter[0] += 1
+
+    def add_(self, other, *, alpha=1):
+        """x += alpha * other, in place."""
+        return self._in_place("add_", lambda x: x + (other if alpha == 1 else alpha * other),
+                              other)
+
+    def sub_(self, other, *, alpha=1):
+        """x -= alpha * other, in place."""
+        return self._in_place("sub_", lambda x: x - (other if alpha == 1 else alpha * other),
+                              other)
+
+    def mul_(self, other):
+        """x *= other, in place."""
+        return self._in_place("mul_", lambda x: x * other, other)
+
+    def div_(self, other):
+        """x /= other, in place (an integer tensor cannot hold the float result)."""
+        return self._in_place("div_", lambda x: x / other, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def clamp_(self, min=None, max=None):
+        """Limit the values to [min, max], in place."""
+        return self._in_place("clamp_", lambda x: x.clamp(min, max))
+
+    clip_ = clamp_
+
+    # The ops below replace the values: each is recorded as `where(False, x, new)`, which
+    # gives x a zero gradient (and stays right where x holds inf or NaN, unlike x * 0 + new).
+
+    def zero_(self):
+        """Set every element to 0, in place."""
+        return self._in_place("zero_", lambda x: _replaced(x, np.zeros((), x.dtype)))
+
+    def fill_(self, value):
+        """Set every element to value (cast to this dtype), in place."""
+        return self._in_place("fill_", lambda x: _replaced(x, np.asarray(value, x.dtype)))
+
+    def copy_(self, src):
+        """Copy src's values (broadcast to this shape, in this dtype) in place; the gradient
+        flows to src, as in PyTorch."""
+        if not isinstance(src, tensor_module.Tensor):
+            src = tensor_module.Tensor._from_op(np.asarray(src), requires_grad=False)
+        return self._in_place("copy_", lambda x: _replaced(x, src.to(x.dtype)), src)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Fill with samples from N(mean, std^2), in place."""
+        values = rng(generator).normal(mean, std, self.shape).astype(self.dtype)
+        return self._in_place("normal_", lambda x: _replaced(x, values))
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        """Fill with samples from U(a, b), in place."""
+        values = rng(generator).uniform(a, b, self.shape).astype(self.dtype)
+        return self._in_place("uniform_", lambda x: _replaced(x, values))
+
+    def __setitem__(self, index, value):
+        """x[index] = value, in place; differentiable in x and value, as in PyTorch.
+        Op: `ops.shape.SetItem`."""
+        index = _index_arrays(index)
+        self._in_place("setitem", lambda x: ops.shape.SetItem.apply(x, value, index=index),
+                       value)
+
+
+def _replaced(x, values):
+    return ops.elementwise.Where.apply(x, values, condition=np.zeros((), dtype=bool))
