@@ -120,7 +120,13 @@ def _parents(tensor):
 
 
 def run_backward(root, grad, retain_graph=False):
-    """Propagate `grad` (dL/droot) to every leaf that requires grad, accumulating `.grad`."""
+    """Propagate `grad` (dL/droot) to every leaf that requires grad, accumulating `.grad`.
+    The op backwards run with recording off (set once for the whole pass)."""
+    with no_grad():
+        _propagate(root, grad, retain_graph)
+
+
+def _propagate(root, grad, retain_graph):
     order = topological_order(root)
     pending = {id(root): grad}
     for tensor in reversed(order):
@@ -143,9 +149,9 @@ def run_backward(root, grad, retain_graph=False):
                 f"{node.name} saved for backward were freed after the first backward. "
                 f"Pass retain_graph=True to the first .backward() to keep them."
             )
-        check_versions(node)
-        with no_grad():
-            input_grads = node.function.backward(node.ctx, g)
+        if node.ctx.versions:
+            check_versions(node)
+        input_grads = node.function.backward(node.ctx, g)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
         if len(input_grads) != len(node.inputs):
@@ -157,13 +163,13 @@ def run_backward(root, grad, retain_graph=False):
             if ig is None or not inp.requires_grad:
                 continue
             ig = np.asarray(ig)
-            if ig.shape != inp.shape:
+            if ig.shape != inp.data.shape:
                 raise RuntimeError(
                     f"{node.name}.backward returned a gradient of shape {ig.shape} for an "
-                    f"input of shape {inp.shape}"
+                    f"input of shape {inp.data.shape}"
                 )
-            if ig.dtype != inp.dtype:
-                ig = ig.astype(inp.dtype)
+            if ig.dtype != inp.data.dtype:
+                ig = ig.astype(inp.data.dtype)
             key = id(inp)
             pending[key] = ig if key not in pending else pending[key] + ig
         if not retain_graph:
@@ -176,7 +182,7 @@ def run_backward(root, grad, retain_graph=False):
 def check_versions(node):
     """Raise if an array the op saved for backward was changed in place since (as PyTorch's
     "modified by an inplace operation"): its backward would use the wrong values."""
-    for label, counter, seen in getattr(node.ctx, "versions", ()):
+    for label, counter, seen in node.ctx.versions:
         if counter[0] != seen:
             raise RuntimeError(
                 f"backward: one of the arrays {node.name} saved for backward ({label}) has been "

@@ -41,6 +41,7 @@ class Context:
     def __init__(self, needs_input_grad):
         self.needs_input_grad = needs_input_grad
         self.saved = ()
+        self.versions = ()  # of the arrays kept for backward (see _saved_versions)
         self.released = False
 
     def save_for_backward(self, *arrays):
@@ -52,6 +53,7 @@ class Context:
         self.__dict__.clear()
         self.needs_input_grad = needs
         self.saved = ()
+        self.versions = ()
         self.released = True
 
 
@@ -122,7 +124,7 @@ class Function:
         if out.base is not None:  # a view (reshape, permute): one array, one version counter
             for t in tensors:
                 if out.base is t.data or (t.data.base is not None and out.base is t.data.base):
-                    result._counter = t._counter
+                    result._counter = t._version_counter()
         if record:
             result._node = Node(cls, ctx, tensors)
             ctx.versions = _saved_versions(ctx, tensors, result)
@@ -136,14 +138,16 @@ def _saved_versions(ctx, tensors, output):
     the op kept on ctx for backward: a later in-place change to it must stop backward
     (`autograd.check_versions`). Ops that kept none of them are not affected."""
     kept = []
-    for value in ctx.__dict__.values():
+    for key, value in ctx.__dict__.items():
+        if key in ("needs_input_grad", "versions", "released"):
+            continue
         items = value.values() if isinstance(value, dict) else (
             value if isinstance(value, (tuple, list)) else (value,))
         kept += [a for a in items if isinstance(a, np.ndarray)]
     if not kept:
         return ()
     labelled = [(f"input {i}", t) for i, t in enumerate(tensors)] + [("its output", output)]
-    return [(label, t._counter, t._counter[0]) for label, t in labelled
+    return [(label, t._version_counter(), t._version) for label, t in labelled
             if any(a is t.data or a.base is t.data for a in kept)]
 
 

@@ -85,7 +85,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         self._node = None
         self._hooks = []
         self._retains_grad = False
-        self._counter = [0]  # in-place changes of `data`, shared with its aliases
+        self._counter = None  # in-place changes of `data` ([n], shared with its aliases)
         self._uses = 0  # recorded ops that took this tensor as an input
         self.requires_grad = False
         if requires_grad:
@@ -221,7 +221,7 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     def detach(self):
         """A new leaf sharing this tensor's data (and its version counter), outside any graph."""
         alias = Tensor._from_op(self.data, requires_grad=False)
-        alias._counter = self._counter
+        alias._counter = self._version_counter()
         return alias
 
     def __repr__(self):

@@ -36,7 +36,14 @@ class TensorInPlace:
     @property
     def _version(self):
         """How many in-place changes this tensor's array has had (as torch's x._version)."""
-        return self._counter[0]
+        return 0 if self._counter is None else self._counter[0]
+
+    def _version_counter(self):
+        """The [count] this tensor shares with its aliases, made when first needed (most
+        tensors are never changed in place, and a list per tensor costs time)."""
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
 
     def _in_place(self, name, out_of_place, *others):
         Tensor = tensor_module.Tensor
@@ -72,7 +79,7 @@ class TensorInPlace:
         except TypeError:
             raise RuntimeError(f"{name}: result type {values.dtype} can't be cast to the "
                                f"tensor's dtype {self.data.dtype}") from None
-        self._counter[0] += 1
+        self._version_counter()[0] += 1
 
     def add_(self, other, *, alpha=1):
         """x += alpha * other, in place."""
