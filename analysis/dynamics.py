@@ -64,7 +64,7 @@ def evaluate(model, x, y):
         logits = model(mg.tensor(x))
         loss = F.cross_entropy(logits, y).item()
     model.train()
-    return loss, float((logits.data.argmax(axis=1) == y).mean())
+    return loss, float((logits.argmax(1) == y).float().mean())
 
 
 def make_stack(residual, depth, width, seed, activation="relu", init="he"):

@@ -102,7 +102,7 @@ def top_singular_energy(kernels):
 
 def kernels_3x3(model):
     """Every 3x3 spatial kernel in the model's 4-D weights, as a (K, 3, 3) stack."""
-    stacks = [p.data.reshape(-1, 3, 3) for p in model.parameters()
+    stacks = [p.detach().numpy().reshape(-1, 3, 3) for p in model.parameters()
               if p.ndim == 4 and p.shape[-2:] == (3, 3)]
     return np.concatenate(stacks)
 

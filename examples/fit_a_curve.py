@@ -15,7 +15,7 @@ import minigrad.functional as F
 def main(steps=2000, lr=0.1, hidden=32, seed=0):
     rng = np.random.default_rng(seed)
     x = mg.tensor(np.linspace(-3, 3, 128, dtype=np.float32).reshape(-1, 1))
-    y = mg.tensor(np.sin(x.data))
+    y = mg.tensor(np.sin(x.numpy()))
     w1 = mg.randn(hidden, 1, generator=rng, requires_grad=True)
     b1 = mg.zeros(hidden, requires_grad=True)
     w2 = mg.tensor(rng.standard_normal((1, hidden)) / np.sqrt(hidden), dtype=np.float32,

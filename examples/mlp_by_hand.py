@@ -19,8 +19,8 @@ from minigrad.data import DataLoader, load_digits
 
 def accuracy(model, x, y):
     with mg.no_grad():  # evaluation needs no graph
-        predicted = model(mg.tensor(x)).data.argmax(axis=1)
-    return float((predicted == y).mean())
+        predicted = model(mg.tensor(x)).argmax(1)
+    return float((predicted == y).float().mean())
 
 
 def main(epochs=20, lr=0.1, hidden=64, seed=0):

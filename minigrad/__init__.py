@@ -3,7 +3,7 @@
     import minigrad as mg
     x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (x * x).sum().backward()
-    x.grad                          # array([2., 4., 6.], dtype=float32)
+    x.grad                          # tensor([2., 4., 6.])
 
 Reading order (the layers of the README's "How minigrad is built"): tensor.py, function.py
 and autograd.py (the graph), kernels/ (the array math, reference.py first), ops/ (one

@@ -134,7 +134,7 @@ def _propagate(root, grad, retain_graph):
         if g is None:
             continue
         for hook in tensor._hooks:
-            replaced = hook(g)
+            replaced = hook(tensor._plain(g))
             if replaced is not None:
                 g = _checked_hook_result(replaced, g, tensor)
         node = tensor._node
@@ -163,13 +163,13 @@ def _propagate(root, grad, retain_graph):
             if ig is None or not inp.requires_grad:
                 continue
             ig = np.asarray(ig)
-            if ig.shape != inp.data.shape:
+            if ig.shape != inp._array.shape:
                 raise RuntimeError(
                     f"{node.name}.backward returned a gradient of shape {ig.shape} for an "
-                    f"input of shape {inp.data.shape}"
+                    f"input of shape {inp._array.shape}"
                 )
-            if ig.dtype != inp.data.dtype:
-                ig = ig.astype(inp.data.dtype)
+            if ig.dtype != inp._array.dtype:
+                ig = ig.astype(inp._array.dtype)
             key = id(inp)
             pending[key] = ig if key not in pending else pending[key] + ig
         if not retain_graph:
@@ -192,7 +192,7 @@ def check_versions(node):
 
 
 def _checked_hook_result(new, old, tensor):
-    new = np.asarray(new)
+    new = new._array if hasattr(new, "_array") else np.asarray(new)
     if new.shape != old.shape:
         raise RuntimeError(
             f"register_hook: a hook returned a gradient of shape {new.shape} for a tensor of "

@@ -17,7 +17,7 @@ Every differentiable op in minigrad, built-in or yours, is a subclass of `Functi
 
     y = Softplus.apply(x)          # x is a Tensor; y is a Tensor wired into the graph
 
-`forward` receives numpy arrays (the `.data` of each input) plus any keyword parameters, and
+`forward` receives numpy arrays (the `._array` of each input) plus any keyword parameters, and
 returns one numpy array. `backward` receives the upstream gradient g = dL/dy (same shape as y)
 and returns one gradient per input, in input order, each with that input's shape, or None
 where an input needs none (`ctx.needs_input_grad[i]` says which do). Anything backward needs
@@ -123,7 +123,7 @@ class Function:
         result = tensor_module.Tensor._from_op(out, requires_grad=record)
         if out.base is not None:  # a view (reshape, permute): one array, one version counter
             for t in tensors:
-                if out.base is t.data or (t.data.base is not None and out.base is t.data.base):
+                if out.base is t._array or (t._array.base is not None and out.base is t._array.base):
                     result._counter = t._version_counter()
         if record:
             result._node = Node(cls, ctx, tensors)
@@ -148,7 +148,7 @@ def _saved_versions(ctx, tensors, output):
         return ()
     labelled = [(f"input {i}", t) for i, t in enumerate(tensors)] + [("its output", output)]
     return [(label, t._version_counter(), t._version) for label, t in labelled
-            if any(a is t.data or a.base is t.data for a in kept)]
+            if any(a is t._array or a.base is t._array for a in kept)]
 
 
 def _inputs(inputs, rule):
@@ -158,17 +158,17 @@ def _inputs(inputs, rule):
     Tensor = tensor_module.Tensor
     if rule is None:
         tensors = [x if isinstance(x, Tensor) else _constant(x, None) for x in inputs]
-        return tensors, [t.data for t in tensors]
+        return tensors, [t._array for t in tensors]
     first = inputs[0]
-    if isinstance(first, Tensor) and all(isinstance(x, Tensor) and x.data.dtype == first.data.dtype
+    if isinstance(first, Tensor) and all(isinstance(x, Tensor) and x._array.dtype == first._array.dtype
                                          for x in inputs) and (
-            rule == "promote" or first.data.dtype.kind == "f"):
-        return list(inputs), [x.data for x in inputs]  # the common case: nothing to cast
+            rule == "promote" or first._array.dtype.kind == "f"):
+        return list(inputs), [x._array for x in inputs]  # the common case: nothing to cast
     target = dtypes.result_type(*inputs)
     if rule == "float" and not dtypes.is_floating(target):
         target = dtypes.DEFAULT_FLOAT
     tensors = [x if isinstance(x, Tensor) else _constant(x, target) for x in inputs]
-    arrays = [t.data if t.data.dtype == target else t.data.astype(target) for t in tensors]
+    arrays = [t._array if t._array.dtype == target else t._array.astype(target) for t in tensors]
     return tensors, arrays
 
 

@@ -55,8 +55,8 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
         raise GradcheckError("gradcheck: the output does not require grad: fn cut the graph")
     _check_unmutated(inputs, before, "forward")
     # A one-element output needs no random weighting; v = 1 keeps the reported values plain.
-    upstream = np.ones(out.shape) if out.data.size == 1 else rng.standard_normal(out.shape)
-    what = "" if out.data.size == 1 else " (of sum(v * output), v a random upstream gradient)"
+    upstream = np.ones(out.shape) if out._array.size == 1 else rng.standard_normal(out.shape)
+    what = "" if out._array.size == 1 else " (of sum(v * output), v a random upstream gradient)"
     upstream_copy = upstream.copy()
     out.backward(upstream)
     _check_unmutated(inputs, before, "backward")
@@ -65,22 +65,22 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
 
     def objective():
         with no_grad():
-            return float((fn(*inputs).data * upstream).sum())
+            return float((fn(*inputs)._array * upstream).sum())
 
     for i in checked:
         x = inputs[i]
-        analytic = x.grad if x.grad is not None else np.zeros_like(x.data)
-        for index in _elements(x.data.shape, max_elements, rng):
-            original = x.data[index]
-            x.data[index] = original + eps
+        analytic = x.grad._array if x.grad is not None else np.zeros_like(x._array)
+        for index in _elements(x._array.shape, max_elements, rng):
+            original = x._array[index]
+            x._array[index] = original + eps
             plus = objective()
-            x.data[index] = original - eps
+            x._array[index] = original - eps
             minus = objective()
-            x.data[index] = original
+            x._array[index] = original
             numeric = (plus - minus) / (2 * eps)
             if not abs(analytic[index] - numeric) <= atol + rtol * abs(numeric):
                 raise GradcheckError(
-                    f"gradcheck: gradient mismatch{what} for input {i} (shape {x.shape}) at "
+                    f"gradcheck: gradient mismatch{what} for input {i} (shape {x._array.shape}) at "
                     f"element {index}: analytic {analytic[index]:.8g}, numeric {numeric:.8g} "
                     f"(difference {analytic[index] - numeric:.3g}, allowed "
                     f"{atol + rtol * abs(numeric):.3g})"
@@ -90,18 +90,18 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_elements=None, 
 
 def _as_float64(x):
     if isinstance(x, Tensor) and np.issubdtype(x.dtype, np.floating):
-        return Tensor._from_op(x.data.astype(np.float64), False).requires_grad_(x.requires_grad)
+        return Tensor._from_op(x._array.astype(np.float64), False).requires_grad_(x.requires_grad)
     return x
 
 
 def _snapshot(x):
-    return x.data.copy() if isinstance(x, Tensor) else None
+    return x._array.copy() if isinstance(x, Tensor) else None
 
 
 def _check_unmutated(inputs, before, stage):
     for i, (x, old) in enumerate(zip(inputs, before)):
-        if old is not None and not np.array_equal(x.data, old, equal_nan=True):
-            raise GradcheckError(f"gradcheck: {stage} mutated input {i} (shape {x.shape})")
+        if old is not None and not np.array_equal(x._array, old, equal_nan=True):
+            raise GradcheckError(f"gradcheck: {stage} mutated input {i} (shape {x._array.shape})")
 
 
 def _elements(shape, max_elements, rng):

@@ -69,7 +69,7 @@ def _encode_scalar(value):
 def _encode(value, where, arrays, open_containers):
     """The tree node for `value`; its arrays are appended to `arrays`."""
     if isinstance(value, (Tensor, np.ndarray, np.generic)):
-        array = value.data if isinstance(value, Tensor) else np.asarray(value)
+        array = value._array if isinstance(value, Tensor) else np.asarray(value)
         if array.dtype.hasobject:
             raise TypeError(f"save: {_describe(where)} is an array of dtype {array.dtype}, "
                             f"which holds Python objects and could only be saved with pickle; "

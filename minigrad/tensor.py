@@ -62,10 +62,6 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
     ask for gradients, write `mg.tensor(data, dtype=..., requires_grad=True)`.
     """
 
-    # Makes `numpy_array + tensor` call Tensor.__radd__ instead of numpy broadcasting over
-    # the Tensor object.
-    __array_ufunc__ = None
-
     def __init__(self, *args, **kwargs):
         if kwargs:
             raise TypeError(f"Tensor(): unexpected keyword {sorted(kwargs)[0]!r}; as torch.Tensor "
@@ -80,8 +76,8 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         self._init(array, False)
 
     def _init(self, array, requires_grad):
-        self.data = array
-        self.grad = None
+        self._array = array  # the numpy array itself: ops and kernels work on it
+        self._grad = None
         self._node = None
         self._hooks = []
         self._retains_grad = False
@@ -99,43 +95,84 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         t.requires_grad = requires_grad
         return t
 
+    @staticmethod
+    def _plain(array):
+        """A plain Tensor (never a Parameter) around an array, outside the graph."""
+        return Tensor._from_op(array, requires_grad=False)
+
     def requires_grad_(self, requires_grad=True):
         """Set `requires_grad` in place (as `torch.Tensor.requires_grad_`) and return self.
 
         Only floating-point tensors can require grad; an integer tensor raises TypeError.
         """
-        if requires_grad and not dtypes.is_floating(self.data.dtype):
+        if requires_grad and not dtypes.is_floating(self._array.dtype):
             raise TypeError(
-                f"Tensor: requires_grad=True needs a floating-point dtype, got {self.data.dtype}; "
+                f"Tensor: requires_grad=True needs a floating-point dtype, got {self._array.dtype}; "
                 f"only floating-point tensors can have gradients"
             )
         self.requires_grad = bool(requires_grad)
         return self
+
+    # ----- data and grad, as PyTorch: Tensors -----------------------------------------------
+
+    @property
+    def data(self):
+        """This tensor's values as a Tensor outside the graph, sharing memory (and the
+        version counter) with it, as torch's `.data`. Assigning `x.data = y` replaces the
+        values (same shape or not) without the graph seeing it."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def grad(self):
+        """The gradient backward accumulated here, a Tensor of this shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            value = Tensor._from_op(np.asarray(value), requires_grad=False)
+        if value is not None and value._array.shape != self._array.shape:
+            raise RuntimeError(f"grad: assigned grad has shape {tuple(value.shape)}, but the "
+                               f"tensor has shape {tuple(self.shape)}")
+        self._grad = value
+
+    def __array__(self, dtype=None, copy=None):
+        """numpy's view of the tensor (np.asarray(t)), as torch's: refused while it requires
+        grad, so that no graph is lost without a word."""
+        if self.requires_grad:
+            raise RuntimeError("numpy: can't convert a tensor that requires grad to an array; "
+                               "use tensor.detach().numpy()")
+        array = self._array if dtype is None else self._array.astype(dtype, copy=False)
+        return array.copy() if copy else array
 
     # ----- plain attributes -------------------------------------------------------------
 
     @property
     def shape(self):
         """The shape, a `Size` (a tuple of ints)."""
-        return Size(self.data.shape)
+        return Size(self._array.shape)
 
     def size(self, dim=None):
         """The shape as a `Size`, or the length of axis `dim`."""
-        return self.shape if dim is None else self.data.shape[self._dim(dim)]
+        return self.shape if dim is None else self._array.shape[self._dim(dim)]
 
     @property
     def ndim(self):
         """The number of axes."""
-        return self.data.ndim
+        return self._array.ndim
 
     def dim(self):
         """The number of axes (as `ndim`)."""
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def dtype(self):
         """The numpy dtype of the data."""
-        return self.data.dtype
+        return self._array.dtype
 
     @property
     def device(self):
@@ -154,17 +191,17 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
 
     def numel(self):
         """The number of elements (the product of the shape)."""
-        return self.data.size
+        return self._array.size
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._array)
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self._array)))
 
     # ----- conversions --------------------------------------------------------------------
 
@@ -175,24 +212,24 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                 "numpy: can't call numpy() on a tensor that requires grad; use "
                 "tensor.detach().numpy()"
             )
-        return self.data
+        return self._array
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise RuntimeError(f"item: a Tensor with {self.data.size} elements cannot be "
+        if self._array.size != 1:
+            raise RuntimeError(f"item: a Tensor with {self._array.size} elements cannot be "
                                f"converted to Scalar")
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self):
         """The values as (nested) Python lists of numbers; a 0-d tensor gives a number."""
-        return self.data.tolist()
+        return self._array.tolist()
 
     def _scalar(self, kind):
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(f"{kind}: only one element tensors can be converted to Python "
                              f"scalars, got shape {tuple(self.shape)}")
-        return self.data.item()
+        return self._array.item()
 
     def __float__(self):
         return float(self._scalar("float"))
@@ -201,31 +238,31 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         return int(self._scalar("int"))
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._array.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self.data.item())
+        return int(self._array.item())
 
     def __bool__(self):
-        if self.data.size != 1:
-            amount = "no values" if self.data.size == 0 else "more than one value"
+        if self._array.size != 1:
+            amount = "no values" if self._array.size == 0 else "more than one value"
             raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous; use "
                                f".any() or .all()")
-        return bool(self.data.item())
+        return bool(self._array.item())
 
     def __format__(self, spec):
-        if self.data.ndim == 0:  # as torch: f"{loss:.3f}" formats the number
-            return format(self.data.item(), spec)
+        if self._array.ndim == 0:  # as torch: f"{loss:.3f}" formats the number
+            return format(self._array.item(), spec)
         return object.__format__(self, spec)
 
     def detach(self):
         """A new leaf sharing this tensor's data (and its version counter), outside any graph."""
-        alias = Tensor._from_op(self.data, requires_grad=False)
+        alias = Tensor._from_op(self._array, requires_grad=False)
         alias._counter = self._version_counter()
         return alias
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._array, separator=", ", prefix="tensor(")
         default = {"f": np.float32, "i": np.int64, "b": np.bool_}.get(self.dtype.kind)
         extra = f", dtype={self.dtype}" if self.dtype != default else ""
         if self._node is not None:
@@ -249,24 +286,24 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                 "requires_grad=True on the inputs you want gradients for"
             )
         if gradient is None:
-            if self.data.size != 1:
+            if self._array.size != 1:
                 raise RuntimeError(
                     f"backward: grad can be omitted only for a tensor with one element, "
                     f"but this one has shape {tuple(self.shape)}; pass gradient= of that shape"
                 )
-            gradient = np.ones_like(self.data)
+            gradient = np.ones_like(self._array)
         else:
-            gradient = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
-            if gradient.shape != self.data.shape:
+            gradient = gradient._array if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if gradient.shape != self._array.shape:
                 raise ValueError(f"backward: gradient has shape {gradient.shape} but the "
-                                 f"tensor has shape {self.data.shape}")
+                                 f"tensor has shape {self._array.shape}")
             gradient = gradient.astype(self.dtype, copy=False)
         autograd.run_backward(self, gradient, retain_graph=retain_graph)
 
     def register_hook(self, fn):
         """Call `fn(grad)` once this tensor's full gradient is known, before it flows on.
 
-        `grad` is a numpy array; if fn returns an array, it replaces the gradient.
+        `grad` is a Tensor; if fn returns a Tensor (or an array), it replaces the gradient.
         Returns a handle whose `remove()` detaches the hook.
         """
         if not self.requires_grad:
@@ -285,13 +322,13 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         The first gradient is stored as a copy, because `g` may be shared (Add returns the same
         array for both inputs; the user's upstream array may be passed straight through), and
         a later in-place change to one `.grad` must not change another. Later gradients are
-        added (into a new array, never in place), so several backward calls sum up: that is
+        added into it in place, as PyTorch does, so several backward calls sum up: that is
         why training loops reset `.grad` before each backward.
         """
-        if self.grad is None:
-            self.grad = np.array(g, dtype=self.dtype, copy=True)
+        if self._grad is None:
+            self._grad = Tensor._from_op(np.array(g, dtype=self.dtype, copy=True), False)
         else:
-            self.grad = self.grad + g
+            self._grad._array += g
 
 
 class _HookHandle:
@@ -311,7 +348,7 @@ def array_from(data, dtype=None, op="tensor"):
     lists of one-element tensors become numbers. Anything else is a TypeError."""
     from_python = not isinstance(data, (Tensor, np.ndarray, np.generic))
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._array
     elif from_python:
         if data is None or isinstance(data, (str, bytes, dict, set)):
             raise TypeError(f"{op}: cannot make a tensor from {type(data).__name__}; give "
@@ -331,10 +368,10 @@ def array_from(data, dtype=None, op="tensor"):
 def _numbers(data, op):
     """Lists and tuples with the Tensors in them replaced by their values."""
     if isinstance(data, Tensor):
-        if data.data.size != 1:
+        if data._array.size != 1:
             raise ValueError(f"{op}: only one element tensors can be converted to Python "
                              f"scalars, got one of shape {tuple(data.shape)} inside a list")
-        return data.data.item()
+        return data._array.item()
     if isinstance(data, (list, tuple)):
         return [_numbers(item, op) for item in data]
     return data

@@ -39,7 +39,7 @@ def matmul(input, other):
 def where(condition, input, other):
     """input where condition is true, else other (tensors or numbers, broadcast together),
     as torch.where. Op: `ops.elementwise.Where`."""
-    condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    condition = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
     return elementwise.Where.apply(input, other, condition=condition)
@@ -57,5 +57,5 @@ def minimum(input, other):
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if |input - other| <= atol + rtol |other| everywhere, as torch.allclose."""
-    return bool(np.allclose(_tensor(input).data, _tensor(other).data, rtol=rtol, atol=atol,
+    return bool(np.allclose(_tensor(input)._array, _tensor(other)._array, rtol=rtol, atol=atol,
                             equal_nan=equal_nan))

@@ -56,29 +56,29 @@ class TensorInPlace:
         if not recording:
             with autograd.no_grad():
                 new = out_of_place(self)
-            self._write(name, new.data)
+            self._write(name, new._array)
             return self
         if self._uses:
             raise RuntimeError(f"{name}: this tensor is part of a graph and another op has "
                                f"used it already; minigrad cannot change it in place there "
                                f"(docs/pytorch.md): write it out of place, y = y ... ")
-        old = Tensor._from_op(self.data.copy(), requires_grad=True)  # the value before
+        old = Tensor._from_op(self._array.copy(), requires_grad=True)  # the value before
         old._node = self._node
         new = out_of_place(old)
-        self._write(name, new.data)
+        self._write(name, new._array)
         self._node, self.requires_grad = new._node, new.requires_grad
         return self
 
     def _write(self, name, values):
-        if values.shape != self.data.shape:
+        if values.shape != self._array.shape:
             raise RuntimeError(f"{name}: the result has shape {values.shape}, which does not "
-                               f"fit the tensor's shape {self.data.shape} (an in-place op "
+                               f"fit the tensor's shape {self._array.shape} (an in-place op "
                                f"cannot change the shape)")
         try:
-            np.copyto(self.data, values, casting="same_kind")
+            np.copyto(self._array, values, casting="same_kind")
         except TypeError:
             raise RuntimeError(f"{name}: result type {values.dtype} can't be cast to the "
-                               f"tensor's dtype {self.data.dtype}") from None
+                               f"tensor's dtype {self._array.dtype}") from None
         self._version_counter()[0] += 1
 
     def add_(self, other, *, alpha=1):

@@ -17,6 +17,18 @@ from . import tensor as tensor_module  # the class these methods belong to (see 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 
 
+#: numpy ufuncs that are minigrad ops (a graph passes through them), as Tensor expressions.
+_UFUNC_OPS = {
+    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
+    "true_divide": lambda a, b: a / b, "power": lambda a, b: a ** b,
+    "matmul": lambda a, b: a @ b, "negative": lambda a: -a, "exp": lambda a: a.exp(),
+    "log": lambda a: a.log(), "sqrt": lambda a: a.sqrt(), "absolute": lambda a: a.abs(),
+    "tanh": lambda a: a.tanh(),
+    "maximum": lambda a, b: ops.elementwise.Maximum.apply(a, b),
+    "minimum": lambda a, b: ops.elementwise.Minimum.apply(a, b),
+}
+
+
 def _alias(dim, keepdim, axis, keepdims):
     """PyTorch's dim/keepdim, with numpy's axis/keepdims accepted in their place."""
     if axis is not None:
@@ -26,12 +38,38 @@ def _alias(dim, keepdim, axis, keepdims):
     return dim, (keepdim if keepdims is None else keepdims)
 
 
+def _all_if_empty(dim):
+    """amax's dim=() (its default) means every dim, as None does."""
+    return None if dim is None or (isinstance(dim, tuple) and not dim) else dim
+
+
 def _array(x):
-    return x.data if isinstance(x, tensor_module.Tensor) else x
+    return x._array if isinstance(x, tensor_module.Tensor) else x
 
 
 class TensorMath:
     """The arithmetic of `Tensor` (see tensor.py for the class itself)."""
+
+    # ----- numpy interop ------------------------------------------------------------------
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy functions on tensors (np.abs(x.grad), array + tensor): the arithmetic ones
+        run as minigrad ops, so a graph is kept; any other works on tensors without grad and
+        gives a Tensor back, as with PyTorch's tensors."""
+        Tensor = tensor_module.Tensor
+        if method == "__call__" and ufunc.__name__ in _UFUNC_OPS and not kwargs:
+            first, *rest = inputs
+            if not isinstance(first, Tensor):  # array + tensor: the tensor's reflected op
+                first = Tensor._plain(np.asarray(first))
+            return _UFUNC_OPS[ufunc.__name__](first, *rest)
+        if any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+            raise TypeError(f"numpy's {ufunc.__name__} would drop the graph of a tensor that "
+                            f"requires grad; use minigrad's ops, or x.detach().numpy()")
+        arrays = [x._array if isinstance(x, Tensor) else x for x in inputs]
+        result = getattr(ufunc, method)(*arrays, **kwargs)
+        wrap = (lambda r: Tensor._plain(np.asarray(r)) if isinstance(r, (np.ndarray, np.generic))
+                else r)
+        return tuple(map(wrap, result)) if isinstance(result, tuple) else wrap(result)
 
     # ----- operators ----------------------------------------------------------------------
 
@@ -80,8 +118,13 @@ class TensorMath:
     # Comparisons give bool tensors, which never carry a gradient; both sides are first
     # brought to their common dtype, as in PyTorch.
     def _compare(self, other, compare):
+        if not isinstance(other, (tensor_module.Tensor, np.ndarray, np.generic, bool, int, float,
+                                  list, tuple)):
+            return NotImplemented  # e.g. pytest.approx: let the other side compare
+        if isinstance(other, (list, tuple)):
+            other = tensor_module.array_from(other)
         common = dtypes.result_type(self, other)
-        result = compare(self.data.astype(common, copy=False),
+        result = compare(self._array.astype(common, copy=False),
                          np.asarray(_array(other)).astype(common, copy=False))
         return type(self)._from_op(np.asarray(result), requires_grad=False)
 
@@ -173,11 +216,13 @@ class TensorMath:
     def amax(self, dim=(), keepdim=False):
         """Maximum over `dim` (() or None: all); ties share the gradient equally, as
         torch.amax. Op: `ops.reduction.Max`."""
-        return ops.reduction.Max.apply(self, axis=self._dims(dim or None), keepdims=keepdim)
+        return ops.reduction.Max.apply(self, axis=self._dims(_all_if_empty(dim)),
+                                       keepdims=keepdim)
 
     def amin(self, dim=(), keepdim=False):
         """Minimum over `dim`, as `amax`. Op: `ops.reduction.Min`."""
-        return ops.reduction.Min.apply(self, axis=self._dims(dim or None), keepdims=keepdim)
+        return ops.reduction.Min.apply(self, axis=self._dims(_all_if_empty(dim)),
+                                       keepdims=keepdim)
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """As torch: max() is the largest element (ties share the gradient); max(dim) is
@@ -220,10 +265,10 @@ class TensorMath:
 
     def _arg(self, find, dim, keepdim):
         if dim is None:
-            index = find(self.data.reshape(-1))
+            index = find(self._array.reshape(-1))
             index = index.reshape((1,) * self.ndim) if keepdim else index
         else:
-            index = find(self.data, axis=self._dim(dim), keepdims=keepdim)
+            index = find(self._array, axis=self._dim(dim), keepdims=keepdim)
         return type(self)._from_op(np.asarray(index, dtype=np.int64), requires_grad=False)
 
     def prod(self, dim=None, keepdim=False, *, dtype=None):
@@ -264,20 +309,20 @@ class TensorMath:
     def logsumexp(self, dim, keepdim=False):
         """log(sum(exp(x))) along dim, computed stably (the max, a constant, taken out)."""
         dims = self._dims(dim)
-        peak = type(self)._from_op(np.max(self.data, axis=dims, keepdims=True), False)
-        peak = type(self)._from_op(np.where(np.isfinite(peak.data), peak.data, 0), False)
+        peak = type(self)._from_op(np.max(self._array, axis=dims, keepdims=True), False)
+        peak = type(self)._from_op(np.where(np.isfinite(peak._array), peak._array, 0), False)
         total = (self - peak).exp().sum(dims, keepdim=True).log() + peak
         return total if keepdim else total.reshape([n for i, n in enumerate(total.shape)
                                                     if i not in dims])
 
     def all(self, dim=None, keepdim=False):
         """True where every element (along dim) is nonzero; a bool tensor."""
-        return type(self)._from_op(np.asarray(np.all(self.data, axis=self._dims(dim),
+        return type(self)._from_op(np.asarray(np.all(self._array, axis=self._dims(dim),
                                                      keepdims=keepdim)), False)
 
     def any(self, dim=None, keepdim=False):
         """True where any element (along dim) is nonzero; a bool tensor."""
-        return type(self)._from_op(np.asarray(np.any(self.data, axis=self._dims(dim),
+        return type(self)._from_op(np.asarray(np.any(self._array, axis=self._dims(dim),
                                                      keepdims=keepdim)), False)
 
     # ----- dtype and device ---------------------------------------------------------------

@@ -104,7 +104,7 @@ def evaluate(model, x, y, batch_size=512):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             logits = model(mg.tensor(xb))
             total_loss += F.cross_entropy(logits, yb).item() * len(xb)
-            correct += int((logits.data.argmax(axis=1) == yb).sum())
+            correct += int((logits.argmax(1) == yb).sum())
     model.train()
     return total_loss / len(x), correct / len(x)
 
@@ -213,9 +213,9 @@ def train(args):
                 loss.backward()
                 optimizer.step()
                 position["batch"] = i + 1
-                position["loss_sum"] += loss.item() * len(yb.data)
-                position["correct"] += int((logits.data.argmax(axis=1) == yb.data).sum())
-                position["seen"] += len(yb.data)
+                position["loss_sum"] += loss.item() * len(yb)
+                position["correct"] += int((logits.argmax(1) == yb).sum())
+                position["seen"] += len(yb)
                 bar.set_postfix(loss=f"{position['loss_sum'] / position['seen']:.3f}",
                                 acc=f"{position['correct'] / position['seen']:.3f}",
                                 ex_per_s=f"{position['seen'] / (time.perf_counter() - started):.0f}")

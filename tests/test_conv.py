@@ -29,7 +29,7 @@ def _run(function, config):
     y = function(*leaves, **params)
     upstream = np.random.default_rng(0).standard_normal(y.shape)
     y.backward(upstream)
-    return y.data, upstream, [None if t is None else t.grad for t in leaves]
+    return y.detach().numpy(), upstream, [None if t is None else t.grad for t in leaves]
 
 
 def _check_against_naive(function, config, groups):
@@ -83,7 +83,7 @@ def test_conv2d_unequal_padding_matches_loop_reference(kernel_set, data, pad, di
         upstream = np.random.default_rng(0).standard_normal(y.shape)
         y.backward(upstream)
     expected = naive_conv.conv2d(x, w, None, (1, 1), padding, (dilation, dilation), groups)
-    np.testing.assert_allclose(y.data, expected, **TIGHT)
+    np.testing.assert_allclose(y.detach().numpy(), expected, **TIGHT)
     grad_x, grad_w, _ = naive_conv.conv2d_vjp(x, w, upstream, (1, 1), padding,
                                               (dilation, dilation), groups)
     np.testing.assert_allclose(x_t.grad, grad_x, **TIGHT)
@@ -178,7 +178,7 @@ def _float32_agrees_with_float64(config, function):
     y32 = function(*leaves, **params)
     y32.backward(upstream.astype(np.float32))
     assert y32.dtype == np.float32
-    np.testing.assert_allclose(y32.data, y64, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(y32.detach().numpy(), y64, rtol=1e-4, atol=1e-4)
     for t, g64 in zip(leaves, grads64):
         if t is not None:
             assert t.grad.dtype == np.float32
@@ -188,7 +188,7 @@ def _float32_agrees_with_float64(config, function):
 def test_same_padding_keeps_the_size_and_puts_the_odd_pad_bottom_right():
     x = np.arange(2 * 1 * 5 * 6, dtype=np.float64).reshape(2, 1, 5, 6)
     w = np.random.default_rng(1).standard_normal((3, 1, 2, 4))
-    y = F.conv2d(mg.tensor(x), mg.tensor(w), padding="same").data
+    y = F.conv2d(mg.tensor(x), mg.tensor(w), padding="same").detach().numpy()
     assert y.shape == (2, 3, 5, 6)
     # total padding 1 (rows) and 3 (columns): (0 top, 1 bottom), (1 left, 2 right)
     expected = naive_conv.conv2d(x, w, padding=((0, 1), (1, 2)))
@@ -207,8 +207,8 @@ def _backward_gives_only_the_gradients_asked_for():
     w = mg.tensor(rng.standard_normal((6, 2, 3, 3)))  # a constant weight
     F.conv2d(x, w, groups=2).sum().backward()
     assert x.grad is not None and w.grad is None
-    x2 = mg.tensor(x.data)  # now only the weight
-    w2 = mg.tensor(w.data, requires_grad=True)
+    x2 = mg.tensor(x.detach().numpy())  # now only the weight
+    w2 = mg.tensor(w.detach().numpy(), requires_grad=True)
     F.conv2d(x2, w2, groups=2).sum().backward()
     assert w2.grad is not None and x2.grad is None
     with mg.no_grad():
@@ -220,8 +220,8 @@ def _backward_gives_only_the_gradients_asked_for():
 def _grads(fn, arrays):
     leaves = [leaf(a) for a in arrays]
     y = fn(*leaves)
-    y.backward(np.cos(np.arange(y.data.size)).reshape(y.shape))
-    return [y.data] + [t.grad for t in leaves]
+    y.backward(np.cos(np.arange(y.detach().numpy().size)).reshape(y.shape))
+    return [y.detach().numpy()] + [t.grad for t in leaves]
 
 
 def _assert_same(fn_a, fn_b, arrays):
@@ -243,7 +243,7 @@ def test_depthwise_is_grouped_conv_with_groups_equal_to_channels(data):
 def test_pointwise_is_a_matrix_product_over_channels(data):
     config = pointwise_config(data)
     x, w = config["x"], config["weight"]
-    y = F.pointwise_conv2d(mg.tensor(x), mg.tensor(w)).data
+    y = F.pointwise_conv2d(mg.tensor(x), mg.tensor(w)).detach().numpy()
     np.testing.assert_allclose(y, np.einsum("oc,nchw->nohw", w[:, :, 0, 0], x), **TIGHT)
     _assert_same(F.pointwise_conv2d, F.conv2d, [x, w])
 
@@ -305,11 +305,11 @@ def test_sobel_kernel_splits_into_smoothing_column_and_difference_row():
     separable = F.spatial_separable_conv2d(
         mg.tensor(image), mg.tensor(row.reshape(1, 1, 1, 3)),
         mg.tensor(column.reshape(1, 1, 3, 1)), padding=1)
-    np.testing.assert_allclose(separable.data, full.data, **TIGHT)
+    np.testing.assert_allclose(separable.detach().numpy(), full.detach().numpy(), **TIGHT)
     # and it does detect vertical edges: a step from 0 to 1 along the width
     step = np.zeros((1, 1, 5, 6))
     step[..., 3:] = 1.0
-    edges = F.conv2d(mg.tensor(step), mg.tensor(sobel.reshape(1, 1, 3, 3))).data[0, 0]
+    edges = F.conv2d(mg.tensor(step), mg.tensor(sobel.reshape(1, 1, 3, 3))).detach().numpy()[0, 0]
     np.testing.assert_array_equal(edges, [[0, -4, -4, 0]] * 3)
 
 
@@ -415,7 +415,7 @@ def test_cost_counts_the_weights_and_multiply_adds_the_ops_use(kind):
     for step, x_shape, w_shape, step_params in steps:
         out = step(_ones(x_shape), _ones(w_shape), **step_params)
         assert out.shape[2:] == (7, 7)
-        counted += out.data.sum()
+        counted += out.detach().numpy().sum()
     assert cost.mult_adds == counted
     assert F.conv_cost(kind, bias=True, **args).params > cost.params
 

@@ -162,7 +162,7 @@ def test_loader_batches_are_copies():
     x = np.zeros((4, 2), dtype=np.float32)
     loader = DataLoader(x, np.arange(4), batch_size=2)
     xb, _ = next(iter(loader))
-    xb.data += 1
+    xb.data += 1  # .data shares memory with xb, as in PyTorch
     assert not x.any()
 
 

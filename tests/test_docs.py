@@ -240,7 +240,7 @@ def leaf(array):
 def conv_numpy(x, w, **kwargs):
     """conv2d on arrays, outside any graph."""
     with mg.no_grad():
-        return F.conv2d(t(x), t(w), **kwargs).data
+        return F.conv2d(t(x), t(w), **kwargs).detach().numpy()
 
 
 CONV_GEOMETRIES = [  # (kernel (kH, kW), stride, padding, dilation)
@@ -255,7 +255,7 @@ def conv_and_its_gradients(kernel, stride, padding, dilation, seed=0):
     y = F.conv2d(x, w, stride=stride, padding=padding, dilation=dilation)
     g = rng.standard_normal(y.shape)
     y.backward(g)
-    return x.data, w.data, g, x.grad, w.grad
+    return x.detach().numpy(), w.detach().numpy(), g, x.grad, w.grad
 
 
 @pytest.mark.parametrize("kernel, stride, padding, dilation", CONV_GEOMETRIES)
@@ -295,18 +295,18 @@ def test_separable_factor_gradients_are_the_kernel_gradient_through_the_outer_pr
     col, row = leaf(rng.standard_normal(3)), leaf(rng.standard_normal(3))
     F.spatial_separable_conv2d(t(x), row.reshape(1, 1, 1, 3), col.reshape(1, 1, 3, 1),
                                padding=1).backward(g)
-    kernel = leaf(np.outer(col.data, row.data).reshape(1, 1, 3, 3))
+    kernel = leaf(np.outer(col.detach().numpy(), row.detach().numpy()).reshape(1, 1, 3, 3))
     F.conv2d(t(x), kernel, padding=1).backward(g)
     kernel_grad = kernel.grad[0, 0]
-    np.testing.assert_allclose(row.grad, col.data @ kernel_grad, rtol=1e-10)
-    np.testing.assert_allclose(col.grad, kernel_grad @ row.data, rtol=1e-10)
+    np.testing.assert_allclose(row.grad, col.detach().numpy() @ kernel_grad, rtol=1e-10)
+    np.testing.assert_allclose(col.grad, kernel_grad @ row.detach().numpy(), rtol=1e-10)
 
 
 def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
     rng = np.random.default_rng(2)
     logits, labels = leaf(rng.standard_normal((5, 4)) * 3), np.array([0, 3, 1, 1, 2])
     F.cross_entropy(logits, labels).backward(np.array(0.7))
-    p = np.exp(logits.data) / np.exp(logits.data).sum(axis=1, keepdims=True)
+    p = np.exp(logits.detach().numpy()) / np.exp(logits.detach().numpy()).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(logits.grad, 0.7 * (p - np.eye(4)[labels]) / 5, rtol=1e-12)
 
 
@@ -318,13 +318,13 @@ def test_batch_norm_gradient_is_the_derived_formula(shape):
     F.batch_norm(x, None, None, gamma, beta, training=True, eps=1e-5).backward(g)
     axes = (0,) + tuple(range(2, len(shape)))
     per_channel = (1, 3) + (1,) * (len(shape) - 2)
-    n = x.data.size // 3
-    mu = x.data.mean(axis=axes, keepdims=True)
-    inv_std = 1 / np.sqrt(x.data.var(axis=axes, keepdims=True) + 1e-5)
-    xhat = (x.data - mu) * inv_std
+    n = x.detach().numpy().size // 3
+    mu = x.detach().numpy().mean(axis=axes, keepdims=True)
+    inv_std = 1 / np.sqrt(x.detach().numpy().var(axis=axes, keepdims=True) + 1e-5)
+    xhat = (x.detach().numpy() - mu) * inv_std
     sum_g = g.sum(axis=axes, keepdims=True)
     sum_g_xhat = (g * xhat).sum(axis=axes, keepdims=True)
-    dx = (1 / n) * gamma.data.reshape(per_channel) * inv_std * (n * g - sum_g - xhat * sum_g_xhat)
+    dx = (1 / n) * gamma.detach().numpy().reshape(per_channel) * inv_std * (n * g - sum_g - xhat * sum_g_xhat)
     np.testing.assert_allclose(x.grad, dx, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(gamma.grad, sum_g_xhat.ravel(), rtol=1e-12)
     np.testing.assert_allclose(beta.grad, sum_g.ravel(), rtol=1e-12)
@@ -333,7 +333,7 @@ def test_batch_norm_gradient_is_the_derived_formula(shape):
     # Blind to a scaling too, exactly when eps = 0 (eps keeps the variance from being exact).
     x.grad = None
     F.batch_norm(x, None, None, gamma, beta, training=True, eps=0.0).backward(g)
-    xhat = (x.data - mu) / x.data.std(axis=axes, keepdims=True)
+    xhat = (x.detach().numpy() - mu) / x.detach().numpy().std(axis=axes, keepdims=True)
     np.testing.assert_allclose((x.grad * xhat).sum(axis=axes), 0, atol=1e-10)
 
 
@@ -345,10 +345,10 @@ def test_residual_gradient_is_the_product_of_identity_plus_jacobians():
     depth, width = 6, 4
     weights = [rng.standard_normal((width, width)) * 0.5 for _ in range(depth)]
     x0 = leaf(rng.standard_normal((1, width)))
-    xs, h = [x0.data[0]], x0
+    xs, h = [x0.detach().numpy()[0]], x0
     for weight in weights:
         h = F.skip_add(h, F.tanh(h) @ t(weight))
-        xs.append(h.data[0])
+        xs.append(h.detach().numpy()[0])
     top = rng.standard_normal((1, width))
     h.backward(top)
     product = np.eye(width)

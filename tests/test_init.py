@@ -74,50 +74,50 @@ def test_gains():
 
 def test_kaiming_normal_std_is_sqrt_2_over_fan_in():
     w = init.kaiming_normal_(big(), nonlinearity="relu", generator=np.random.default_rng(0))
-    assert_std(w.data, math.sqrt(2 / 576))
+    assert_std(w.detach().numpy(), math.sqrt(2 / 576))
 
 
 def test_kaiming_normal_fan_out_and_leaky_slope():
     w = init.kaiming_normal_(big(), a=0.2, mode="fan_out", generator=np.random.default_rng(1))
-    assert_std(w.data, math.sqrt(2 / (1 + 0.04)) / math.sqrt(1152))
+    assert_std(w.detach().numpy(), math.sqrt(2 / (1 + 0.04)) / math.sqrt(1152))
 
 
 def test_kaiming_uniform_bound_is_gain_sqrt_3_over_fan():
     w = init.kaiming_uniform_(big(), nonlinearity="relu", generator=np.random.default_rng(2))
-    assert_uniform(w.data, math.sqrt(2) * math.sqrt(3 / 576))
+    assert_uniform(w.detach().numpy(), math.sqrt(2) * math.sqrt(3 / 576))
     # PyTorch's layer default, a = sqrt(5): the bound is exactly 1 / sqrt(fan_in)
     w = init.kaiming_uniform_(big(), a=math.sqrt(5), generator=np.random.default_rng(3))
-    assert_uniform(w.data, 1 / math.sqrt(576))
+    assert_uniform(w.detach().numpy(), 1 / math.sqrt(576))
 
 
 def test_xavier_uniform_and_normal():
     w = init.xavier_uniform_(big(), gain=init.calculate_gain("tanh"),
                              generator=np.random.default_rng(4))
-    assert_uniform(w.data, 5 / 3 * math.sqrt(6 / (576 + 1152)))
+    assert_uniform(w.detach().numpy(), 5 / 3 * math.sqrt(6 / (576 + 1152)))
     w = init.xavier_normal_(big(), generator=np.random.default_rng(5))
-    assert_std(w.data, math.sqrt(2 / (576 + 1152)))
+    assert_std(w.detach().numpy(), math.sqrt(2 / (576 + 1152)))
 
 
 def test_uniform_normal_and_constants():
     rng = np.random.default_rng(6)
     w = init.uniform_(big(), -0.5, 2.0, generator=rng)
-    assert w.data.min() >= -0.5 and w.data.max() <= 2.0
-    assert_std(w.data - 0.75, 2.5 / math.sqrt(12))
+    assert w.detach().numpy().min() >= -0.5 and w.detach().numpy().max() <= 2.0
+    assert_std(w.detach().numpy() - 0.75, 2.5 / math.sqrt(12))
     w = init.normal_(big(), mean=3.0, std=0.5, generator=rng)
-    assert_std(w.data - 3.0, 0.5)
-    assert np.all(init.zeros_(big()).data == 0)
-    assert np.all(init.ones_(big()).data == 1)
-    assert np.all(init.constant_(big(), 0.25).data == 0.25)
+    assert_std(w.detach().numpy() - 3.0, 0.5)
+    assert np.all(init.zeros_(big()).detach().numpy() == 0)
+    assert np.all(init.ones_(big()).detach().numpy() == 1)
+    assert np.all(init.constant_(big(), 0.25).detach().numpy() == 0.25)
 
 
 def test_init_is_in_place_and_keeps_the_dtype():
     for dtype in (np.float32, np.float64):
         w = big(dtype)
-        array = w.data
+        array = w.detach().numpy()
         for fn in (init.kaiming_normal_, init.kaiming_uniform_, init.xavier_normal_,
                    init.xavier_uniform_, init.uniform_, init.normal_, init.zeros_, init.ones_):
             assert fn(w) is w
-            assert w.data is array and w.data.dtype == dtype
+            assert w.detach().numpy() is array and w.detach().numpy().dtype == dtype
 
 
 def test_bad_arguments():
@@ -137,16 +137,16 @@ def test_bad_arguments():
 def test_generator_and_manual_seed_reproduce():
     a = init.normal_(big(), generator=np.random.default_rng(7))
     b = init.normal_(big(), generator=np.random.default_rng(7))
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     mg.manual_seed(11)
     c = init.kaiming_uniform_(big())
     first_layer = nn.Linear(5, 4)
     mg.manual_seed(11)
     d = init.kaiming_uniform_(big())
     second_layer = nn.Linear(5, 4)
-    np.testing.assert_array_equal(c.data, d.data)
-    np.testing.assert_array_equal(first_layer.weight.data, second_layer.weight.data)
-    assert not np.array_equal(c.data, a.data)
+    np.testing.assert_array_equal(c.detach().numpy(), d.detach().numpy())
+    np.testing.assert_array_equal(first_layer.weight.detach().numpy(), second_layer.weight.detach().numpy())
+    assert not np.array_equal(c.detach().numpy(), a.detach().numpy())
 
 
 def test_layer_generator_argument_reproduces():
@@ -161,10 +161,10 @@ def test_layer_generator_argument_reproduces():
 
 def assert_default_init(weight, bias, fan_in):
     """PyTorch's default: weight and bias both U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-    assert_uniform(weight.data, 1 / math.sqrt(fan_in))
+    assert_uniform(weight.detach().numpy(), 1 / math.sqrt(fan_in))
     if bias is not None:
         bound = 1 / math.sqrt(fan_in)
-        assert np.abs(bias.data).max() <= bound
+        assert np.abs(bias.detach().numpy()).max() <= bound
 
 
 def test_linear_default_init():
@@ -193,8 +193,8 @@ def test_conv_default_inits():
 
 def test_batch_norm_default_init():
     bn = nn.BatchNorm2d(6)
-    np.testing.assert_array_equal(bn.weight.data, np.ones(6))
-    np.testing.assert_array_equal(bn.bias.data, np.zeros(6))
-    np.testing.assert_array_equal(bn.running_mean.data, np.zeros(6))
-    np.testing.assert_array_equal(bn.running_var.data, np.ones(6))
-    assert bn.num_batches_tracked.data == 0 and bn.num_batches_tracked.dtype == np.int64
+    np.testing.assert_array_equal(bn.weight.detach().numpy(), np.ones(6))
+    np.testing.assert_array_equal(bn.bias.detach().numpy(), np.zeros(6))
+    np.testing.assert_array_equal(bn.running_mean.detach().numpy(), np.zeros(6))
+    np.testing.assert_array_equal(bn.running_var.detach().numpy(), np.ones(6))
+    assert bn.num_batches_tracked.detach().numpy() == 0 and bn.num_batches_tracked.dtype == np.int64

@@ -77,7 +77,7 @@ def test_mlp_twins_have_identical_forward_at_zero_shortcut():
     x = mg.randn(4, 1, 8, 8, generator=np.random.default_rng(1))
     plain = plain_mlp(5, width=8, generator=np.random.default_rng(3))
     residual = residual_mlp(5, width=8, shortcut_scale=0.0, generator=np.random.default_rng(3))
-    np.testing.assert_allclose(plain(x).data, residual(x).data, rtol=1e-6)
+    np.testing.assert_allclose(plain(x).detach().numpy(), residual(x).detach().numpy(), rtol=1e-6)
 
 
 def test_bad_arguments():

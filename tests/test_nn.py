@@ -160,29 +160,31 @@ def test_apply_visits_every_module():
 # ----- state_dict ------------------------------------------------------------------------------
 
 
-def test_state_dict_has_parameters_and_buffers_as_copies():
+def test_state_dict_has_parameters_and_buffers_as_detached_tensors_sharing_memory():
+    """As PyTorch's: save it, or clone it to keep a copy."""
     net = Net()
     state = net.state_dict()
     assert list(state) == ["scale", "count", "body.0.weight", "body.0.bias", "body.2.weight",
                            "body.2.bias", "head.weight"]
-    assert all(isinstance(v, np.ndarray) for v in state.values())
+    assert all(isinstance(v, mg.Tensor) and not v.requires_grad for v in state.values())
+    kept = {key: value.clone() for key, value in state.items()}
     state["scale"][...] = 7.0
-    assert net.scale.data[0] == 1.0
+    assert net.scale.detach().numpy()[0] == 7.0 and kept["scale"].item() == 1.0
 
 
 def test_load_state_dict_copies_values_into_the_same_parameters():
     source, target = Net(), Net()
-    source.body[0].weight.data[...] = 3.0
-    source.count.data[...] = 5.0
+    source.body[0].weight.detach().numpy()[...] = 3.0
+    source.count.detach().numpy()[...] = 5.0
     weight = target.body[0].weight
-    array = weight.data
+    array = weight.detach().numpy()
     result = target.load_state_dict(source.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
-    assert target.body[0].weight is weight and weight.data is array
-    np.testing.assert_array_equal(weight.data, np.full((3, 2), 3.0))
-    assert target.count.data == 5.0
+    assert target.body[0].weight is weight and weight.detach().numpy() is array
+    np.testing.assert_array_equal(weight.detach().numpy(), np.full((3, 2), 3.0))
+    assert target.count.detach().numpy() == 5.0
     x = randn(4, 2, dtype=np.float32)
-    np.testing.assert_array_equal(target(x).data, source(x).data)
+    np.testing.assert_array_equal(target(x).detach().numpy(), source(x).detach().numpy())
 
 
 def test_load_state_dict_lists_every_problem_at_once():
@@ -209,7 +211,7 @@ def test_load_state_dict_non_strict():
     net = Net()
     state = {"scale": np.full(1, 2.0), "bogus": np.zeros(1)}
     result = net.load_state_dict(state, strict=False)
-    assert net.scale.data[0] == 2.0
+    assert net.scale.detach().numpy()[0] == 2.0
     assert result.unexpected_keys == ["bogus"]
     assert "head.weight" in result.missing_keys and len(result.missing_keys) == 6
     with pytest.raises(RuntimeError, match="shape mismatch for 'scale'"):
@@ -235,7 +237,7 @@ def test_forward_hook_sees_inputs_and_output_and_can_be_removed():
 def test_forward_hook_can_replace_the_output():
     layer = nn.Linear(2, 2)
     layer.register_forward_hook(lambda m, inputs, out: out * 0)
-    np.testing.assert_array_equal(layer(mg.ones(1, 2)).data, np.zeros((1, 2)))
+    np.testing.assert_array_equal(layer(mg.ones(1, 2)).detach().numpy(), np.zeros((1, 2)))
 
 
 def test_nested_repr():
@@ -292,7 +294,7 @@ def test_sequential_indexing():
     with pytest.raises(TypeError, match="expected a Module"):
         seq.append(lambda x: x)
     x = randn(5, 2, dtype=np.float32)
-    np.testing.assert_array_equal(seq(x).data, layers[2](layers[1](layers[0](x))).data)
+    np.testing.assert_array_equal(seq(x).detach().numpy(), layers[2](layers[1](layers[0](x))).detach().numpy())
 
 
 def test_identity_and_flatten():
@@ -300,7 +302,7 @@ def test_identity_and_flatten():
     assert nn.Identity()(x) is x
     assert nn.Flatten()(x).shape == (2, 60)
     assert nn.Flatten(start_dim=2)(x).shape == (2, 3, 20)
-    np.testing.assert_array_equal(nn.Flatten()(x).data, x.data.reshape(2, 60))
+    np.testing.assert_array_equal(nn.Flatten()(x).detach().numpy(), x.detach().numpy().reshape(2, 60))
 
 
 @pytest.mark.parametrize("module, reference", [
@@ -310,7 +312,7 @@ def test_identity_and_flatten():
 ])
 def test_activations_match_numpy(module, reference):
     x = randn(3, 4)
-    np.testing.assert_allclose(module(x).data, reference(x.data), rtol=1e-12)
+    np.testing.assert_allclose(module(x).detach().numpy(), reference(x.detach().numpy()), rtol=1e-12)
 
 
 @given(batch=st.lists(st.integers(1, 3), max_size=2), n_in=st.integers(1, 5),
@@ -318,8 +320,8 @@ def test_activations_match_numpy(module, reference):
 def test_linear_forward_is_x_wT_plus_b(batch, n_in, n_out, bias):
     layer = nn.Linear(n_in, n_out, bias=bias, generator=rng(len(batch)), dtype=np.float64)
     x = randn(*batch, n_in)
-    expected = x.data @ layer.weight.data.T + (layer.bias.data if bias else 0)
-    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-12)
+    expected = x.detach().numpy() @ layer.weight.detach().numpy().T + (layer.bias.detach().numpy() if bias else 0)
+    np.testing.assert_allclose(layer(x).detach().numpy(), expected, rtol=1e-12)
 
 
 def test_linear_gradients():
@@ -330,12 +332,12 @@ def test_linear_gradients():
     g = rng(3).standard_normal((5, 4)).astype(np.float32)
     x32 = randn(5, 3, seed=2, dtype=np.float32)
     layer(x32).backward(g)
-    w = mg.tensor(layer.weight.data, requires_grad=True)
-    b = mg.tensor(layer.bias.data, requires_grad=True)
+    w = mg.tensor(layer.weight.detach().numpy(), requires_grad=True)
+    b = mg.tensor(layer.bias.detach().numpy(), requires_grad=True)
     F.linear(x32, w, b).backward(g)
     np.testing.assert_allclose(layer.weight.grad, w.grad, rtol=1e-6)
     np.testing.assert_allclose(layer.bias.grad, b.grad, rtol=1e-6)
-    np.testing.assert_allclose(layer.weight.grad, g.T @ x32.data, rtol=1e-5)
+    np.testing.assert_allclose(layer.weight.grad, g.T @ x32.detach().numpy(), rtol=1e-5)
 
 
 # ----- batch normalization -------------------------------------------------------------------
@@ -343,33 +345,33 @@ def test_linear_gradients():
 
 def test_batch_norm_2d_training_step():
     bn = nn.BatchNorm2d(3).to(np.float64)
-    bn.weight.data[...] = [1.0, 2.0, 0.5]
-    bn.bias.data[...] = [0.0, -1.0, 3.0]
+    bn.weight.detach().numpy()[...] = [1.0, 2.0, 0.5]
+    bn.bias.detach().numpy()[...] = [0.0, -1.0, 3.0]
     x = randn(4, 3, 2, 5)
     y = bn(x)
-    mean = x.data.mean(axis=(0, 2, 3))
-    var = x.data.var(axis=(0, 2, 3))
+    mean = x.detach().numpy().mean(axis=(0, 2, 3))
+    var = x.detach().numpy().var(axis=(0, 2, 3))
     per_channel = (1, 3, 1, 1)
-    expected = ((x.data - mean.reshape(per_channel)) / np.sqrt(var.reshape(per_channel) + 1e-5)
-                * bn.weight.data.reshape(per_channel) + bn.bias.data.reshape(per_channel))
-    np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-12)
+    expected = ((x.detach().numpy() - mean.reshape(per_channel)) / np.sqrt(var.reshape(per_channel) + 1e-5)
+                * bn.weight.detach().numpy().reshape(per_channel) + bn.bias.detach().numpy().reshape(per_channel))
+    np.testing.assert_allclose(y.detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     n = 4 * 2 * 5
-    np.testing.assert_allclose(bn.running_mean.data, 0.1 * mean, rtol=1e-12)
-    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * var * n / (n - 1), rtol=1e-12)
-    assert bn.num_batches_tracked.data == 1
+    np.testing.assert_allclose(bn.running_mean.detach().numpy(), 0.1 * mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.detach().numpy(), 0.9 + 0.1 * var * n / (n - 1), rtol=1e-12)
+    assert bn.num_batches_tracked.detach().numpy() == 1
 
 
 def test_batch_norm_eval_uses_running_stats_and_leaves_them():
     bn = nn.BatchNorm2d(2).to(np.float64)
-    bn.running_mean.data[...] = [1.0, -1.0]
-    bn.running_var.data[...] = [4.0, 0.25]
+    bn.running_mean.detach().numpy()[...] = [1.0, -1.0]
+    bn.running_var.detach().numpy()[...] = [4.0, 0.25]
     bn.eval()
     x = randn(3, 2, 2, 2)
-    expected = (x.data - np.array([1.0, -1.0]).reshape(1, 2, 1, 1)) / np.sqrt(
+    expected = (x.detach().numpy() - np.array([1.0, -1.0]).reshape(1, 2, 1, 1)) / np.sqrt(
         np.array([4.0, 0.25]).reshape(1, 2, 1, 1) + 1e-5)
-    np.testing.assert_allclose(bn(x).data, expected, rtol=1e-10)
-    np.testing.assert_array_equal(bn.running_mean.data, [1.0, -1.0])
-    assert bn.num_batches_tracked.data == 0
+    np.testing.assert_allclose(bn(x).detach().numpy(), expected, rtol=1e-10)
+    np.testing.assert_array_equal(bn.running_mean.detach().numpy(), [1.0, -1.0])
+    assert bn.num_batches_tracked.detach().numpy() == 0
 
 
 def test_batch_norm_momentum_none_is_a_cumulative_average():
@@ -377,30 +379,30 @@ def test_batch_norm_momentum_none_is_a_cumulative_average():
     first, second = randn(6, 3, seed=1), randn(6, 3, seed=2)
     bn(first)
     bn(second)
-    expected = (first.data.mean(axis=0) + second.data.mean(axis=0)) / 2
-    np.testing.assert_allclose(bn.running_mean.data, expected, rtol=1e-12)
-    assert bn.num_batches_tracked.data == 2
+    expected = (first.detach().numpy().mean(axis=0) + second.detach().numpy().mean(axis=0)) / 2
+    np.testing.assert_allclose(bn.running_mean.detach().numpy(), expected, rtol=1e-12)
+    assert bn.num_batches_tracked.detach().numpy() == 2
 
 
 def test_batch_norm_1d_on_sequences_normalizes_over_batch_and_length():
     bn = nn.BatchNorm1d(3, affine=False).to(np.float64)
     x = randn(4, 3, 5)
-    mean = x.data.mean(axis=(0, 2), keepdims=True)
-    var = x.data.var(axis=(0, 2), keepdims=True)
-    np.testing.assert_allclose(bn(x).data, (x.data - mean) / np.sqrt(var + 1e-5), rtol=1e-10)
+    mean = x.detach().numpy().mean(axis=(0, 2), keepdims=True)
+    var = x.detach().numpy().var(axis=(0, 2), keepdims=True)
+    np.testing.assert_allclose(bn(x).detach().numpy(), (x.detach().numpy() - mean) / np.sqrt(var + 1e-5), rtol=1e-10)
     assert list(bn.parameters()) == []
 
 
 def test_batch_norm_without_running_stats_uses_the_batch_in_eval():
     bn = nn.BatchNorm1d(2, track_running_stats=False).eval()
     x = randn(5, 2, dtype=np.float32)
-    np.testing.assert_allclose(bn(x).data.mean(axis=0), 0, atol=1e-6)
+    np.testing.assert_allclose(bn(x).detach().numpy().mean(axis=0), 0, atol=1e-6)
     assert list(bn.state_dict()) == ["weight", "bias"]
 
 
 def test_batch_norm_gradients_and_errors():
     bn = nn.BatchNorm2d(2)
-    bn.weight.data[...] = [1.5, -0.5]
+    bn.weight.detach().numpy()[...] = [1.5, -0.5]
     assert gradcheck_module(bn, randn(3, 2, 2, 2, requires_grad=True), ["weight", "bias"])
     with pytest.raises(ValueError, match="BatchNorm2d: expected 4-D input"):
         bn(randn(3, 2))
@@ -420,13 +422,13 @@ def test_batch_norm_state_dict_includes_buffers():
 
 def test_pooling_layers():
     x = randn(2, 3, 4, 6)
-    blocks = x.data.reshape(2, 3, 2, 2, 3, 2)
-    np.testing.assert_array_equal(nn.MaxPool2d(2)(x).data, blocks.max(axis=(3, 5)))
-    np.testing.assert_allclose(nn.AvgPool2d(2)(x).data, blocks.mean(axis=(3, 5)), rtol=1e-12)
-    np.testing.assert_allclose(nn.AvgPool2d(3, stride=1, padding=1)(x).data,
-                               F.avg_pool2d(x, 3, 1, 1).data)
-    np.testing.assert_allclose(nn.GlobalAvgPool2d()(x).data,
-                               x.data.mean(axis=(2, 3), keepdims=True), rtol=1e-12)
+    blocks = x.detach().numpy().reshape(2, 3, 2, 2, 3, 2)
+    np.testing.assert_array_equal(nn.MaxPool2d(2)(x).detach().numpy(), blocks.max(axis=(3, 5)))
+    np.testing.assert_allclose(nn.AvgPool2d(2)(x).detach().numpy(), blocks.mean(axis=(3, 5)), rtol=1e-12)
+    np.testing.assert_allclose(nn.AvgPool2d(3, stride=1, padding=1)(x).detach().numpy(),
+                               F.avg_pool2d(x, 3, 1, 1).detach().numpy())
+    np.testing.assert_allclose(nn.GlobalAvgPool2d()(x).detach().numpy(),
+                               x.detach().numpy().mean(axis=(2, 3), keepdims=True), rtol=1e-12)
     assert nn.MaxPool2d(3, stride=2, padding=1)(x).shape == (2, 3, 2, 3)
 
 
@@ -445,20 +447,20 @@ def residual_grads(shortcut_grad, shortcut_scale=1.0):
 
 def test_residual_block_adds_the_identity():
     branch, x, y, _ = residual_grads(True, shortcut_scale=0.5)
-    np.testing.assert_allclose(y.data, branch(x).data + 0.5 * x.data, rtol=1e-12)
+    np.testing.assert_allclose(y.detach().numpy(), branch(x).detach().numpy() + 0.5 * x.detach().numpy(), rtol=1e-12)
 
 
 def test_residual_block_gradient_has_the_plus_one():
     # y = W x + b + x, so dL/dx = g W + g: the "+1" term is g itself.
     branch, x, _, g = residual_grads(True)
-    np.testing.assert_allclose(x.grad, g @ branch.weight.data + g, rtol=1e-12)
+    np.testing.assert_allclose(x.grad, g @ branch.weight.detach().numpy() + g, rtol=1e-12)
     branch, x, _, g = residual_grads(True, shortcut_scale=0.25)
-    np.testing.assert_allclose(x.grad, g @ branch.weight.data + 0.25 * g, rtol=1e-12)
+    np.testing.assert_allclose(x.grad, g @ branch.weight.detach().numpy() + 0.25 * g, rtol=1e-12)
 
 
 def test_residual_block_ablation_removes_only_the_shortcut_gradient():
     branch, x, _, g = residual_grads(False)
-    np.testing.assert_allclose(x.grad, g @ branch.weight.data, rtol=1e-12)
+    np.testing.assert_allclose(x.grad, g @ branch.weight.detach().numpy(), rtol=1e-12)
     true_branch, _, _, _ = residual_grads(True)
     np.testing.assert_array_equal(branch.weight.grad, true_branch.weight.grad)
 
@@ -467,7 +469,7 @@ def test_residual_block_post_activation():
     branch = nn.Linear(3, 3, generator=rng(5), dtype=np.float64)
     x = randn(4, 3)
     y = nn.ResidualBlock(branch, activation=nn.ReLU())(x)
-    np.testing.assert_allclose(y.data, np.maximum(branch(x).data + x.data, 0), rtol=1e-12)
+    np.testing.assert_allclose(y.detach().numpy(), np.maximum(branch(x).detach().numpy() + x.detach().numpy(), 0), rtol=1e-12)
     with pytest.raises(TypeError, match="branch must be a Module"):
         nn.ResidualBlock(lambda x: x)
 
@@ -476,8 +478,8 @@ def test_zero_pad_shortcut():
     x = randn(2, 3, 5, 4)
     y = nn.ZeroPadShortcut(5, stride=2)(x)
     assert y.shape == (2, 5, 3, 2)
-    np.testing.assert_array_equal(y.data[:, :3], x.data[:, :, ::2, ::2])
-    np.testing.assert_array_equal(y.data[:, 3:], 0)
+    np.testing.assert_array_equal(y.detach().numpy()[:, :3], x.detach().numpy()[:, :, ::2, ::2])
+    np.testing.assert_array_equal(y.detach().numpy()[:, 3:], 0)
     assert list(nn.ZeroPadShortcut(5).parameters()) == []
 
 
@@ -515,8 +517,8 @@ def test_conv2d_matches_the_reference():
     conv = f64(nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=2,
                          generator=rng(1)))
     x = randn(2, 4, 7, 6)
-    expected = reference_conv2d(x.data, conv.weight.data, conv.bias.data, (2, 1), (1, 0), (1, 2), 2)
-    np.testing.assert_allclose(conv(x).data, expected, rtol=1e-10, atol=1e-12)
+    expected = reference_conv2d(x.detach().numpy(), conv.weight.detach().numpy(), conv.bias.detach().numpy(), (2, 1), (1, 0), (1, 2), 2)
+    np.testing.assert_allclose(conv(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert conv.weight.shape == (6, 2, 3, 2)
 
 
@@ -539,18 +541,18 @@ def test_depthwise_conv2d_is_a_grouped_conv():
                                   generator=rng(3)))
     assert conv.weight.shape == (6, 1, 3, 3)
     x = randn(2, 3, 6, 5)
-    expected = reference_conv2d(x.data, conv.weight.data, conv.bias.data, (2, 2), (1, 1),
+    expected = reference_conv2d(x.detach().numpy(), conv.weight.detach().numpy(), conv.bias.detach().numpy(), (2, 2), (1, 1),
                                 groups=3)
-    np.testing.assert_allclose(conv(x).data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(conv(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert gradcheck_module(conv, randn(1, 3, 4, 4, requires_grad=True), ["weight", "bias"])
 
 
 def test_pointwise_conv2d_mixes_channels_per_pixel():
     conv = f64(nn.PointwiseConv2d(3, 5, generator=rng(4)))
     x = randn(2, 3, 4, 4)
-    expected = (np.einsum("oc,nchw->nohw", conv.weight.data[:, :, 0, 0], x.data)
-                + conv.bias.data.reshape(1, 5, 1, 1))
-    np.testing.assert_allclose(conv(x).data, expected, rtol=1e-10, atol=1e-12)
+    expected = (np.einsum("oc,nchw->nohw", conv.weight.detach().numpy()[:, :, 0, 0], x.detach().numpy())
+                + conv.bias.detach().numpy().reshape(1, 5, 1, 1))
+    np.testing.assert_allclose(conv(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert gradcheck_module(conv, randn(1, 3, 2, 2, requires_grad=True), ["weight", "bias"])
 
 
@@ -559,11 +561,11 @@ def test_spatial_separable_conv2d_is_a_conv_with_the_combined_kernel():
                                          mid_channels=4, generator=rng(5)))
     assert conv.weight_row.shape == (4, 2, 1, 5) and conv.weight_col.shape == (3, 4, 3, 1)
     # K[o, i] = sum over m of col[o, m] (3 x 1) times row[m, i] (1 x 5): a 3 x 5 kernel
-    combined = np.einsum("omh,miw->oihw", conv.weight_col.data[..., 0],
-                         conv.weight_row.data[:, :, 0, :])
+    combined = np.einsum("omh,miw->oihw", conv.weight_col.detach().numpy()[..., 0],
+                         conv.weight_row.detach().numpy()[:, :, 0, :])
     x = randn(2, 2, 6, 7)
-    expected = reference_conv2d(x.data, combined, conv.bias.data, (2, 1), (1, 2))
-    np.testing.assert_allclose(conv(x).data, expected, rtol=1e-10, atol=1e-12)
+    expected = reference_conv2d(x.detach().numpy(), combined, conv.bias.detach().numpy(), (2, 1), (1, 2))
+    np.testing.assert_allclose(conv(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert gradcheck_module(conv, randn(1, 2, 4, 5, requires_grad=True),
                             ["weight_row", "weight_col", "bias"])
 
@@ -572,10 +574,10 @@ def test_depthwise_separable_conv2d_is_depthwise_then_pointwise():
     conv = f64(nn.DepthwiseSeparableConv2d(3, 4, 3, stride=2, padding=2, dilation=2,
                                            generator=rng(6)))
     x = randn(2, 3, 7, 7)
-    depthwise = reference_conv2d(x.data, conv.depthwise_weight.data, conv.depthwise_bias.data,
+    depthwise = reference_conv2d(x.detach().numpy(), conv.depthwise_weight.detach().numpy(), conv.depthwise_bias.detach().numpy(),
                                  (2, 2), (2, 2), (2, 2), groups=3)
-    expected = reference_conv2d(depthwise, conv.pointwise_weight.data, conv.pointwise_bias.data)
-    np.testing.assert_allclose(conv(x).data, expected, rtol=1e-10, atol=1e-12)
+    expected = reference_conv2d(depthwise, conv.pointwise_weight.detach().numpy(), conv.pointwise_bias.detach().numpy())
+    np.testing.assert_allclose(conv(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
     assert gradcheck_module(conv, randn(1, 3, 5, 5, requires_grad=True),
                             ["depthwise_weight", "pointwise_weight", "depthwise_bias",
                              "pointwise_bias"])
@@ -642,9 +644,9 @@ def test_conv_layer_and_function_give_the_same_error_for_the_same_mistake(argume
 def test_projection_shortcut_is_a_strided_1x1_conv():
     proj = f64(nn.ProjectionShortcut(3, 5, stride=2, generator=rng(7)))
     x = randn(2, 3, 5, 4)
-    expected = reference_conv2d(x.data, proj.weight.data, stride=(2, 2))
+    expected = reference_conv2d(x.detach().numpy(), proj.weight.detach().numpy(), stride=(2, 2))
     assert proj(x).shape == (2, 5, 3, 2)
-    np.testing.assert_allclose(proj(x).data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(proj(x).detach().numpy(), expected, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("option", ["A", "B"])
@@ -659,7 +661,7 @@ def test_downsampling_residual_block(option):
     x = randn(2, 2, 4, 4, requires_grad=True)
     y = block(x)
     assert y.shape == (2, 4, 2, 2)
-    np.testing.assert_allclose(y.data, np.maximum(branch(x).data + shortcut(x).data, 0),
+    np.testing.assert_allclose(y.detach().numpy(), np.maximum(branch(x).detach().numpy() + shortcut(x).detach().numpy(), 0),
                                rtol=1e-10, atol=1e-12)
     assert mg.gradcheck(block, [x])
     y.sum().backward()

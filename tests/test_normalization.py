@@ -48,7 +48,7 @@ def test_training_forward_uses_biased_batch_statistics(kernel_set, ndim, data):
                         for c in range(channels)])
         y = F.batch_norm(mg.tensor(x), np.zeros(channels), np.ones(channels), mg.tensor(weight),
                          mg.tensor(bias), training=True, eps=1e-3)
-        np.testing.assert_allclose(y.data, reference_batch_norm(x, mean, var, weight, bias, 1e-3),
+        np.testing.assert_allclose(y.detach().numpy(), reference_batch_norm(x, mean, var, weight, bias, 1e-3),
                                    rtol=1e-10, atol=1e-10)
 
 
@@ -66,7 +66,7 @@ def test_eval_forward_uses_running_statistics(kernel_set, ndim, data):
         y = F.batch_norm(mg.tensor(x), running_mean, running_var, mg.tensor(weight),
                          mg.tensor(bias), training=False)
         np.testing.assert_allclose(
-            y.data, reference_batch_norm(x, running_mean, running_var, weight, bias, 1e-5),
+            y.detach().numpy(), reference_batch_norm(x, running_mean, running_var, weight, bias, 1e-5),
             rtol=1e-10, atol=1e-10)
         # Eval mode reads the running statistics and leaves them alone.
         np.testing.assert_array_equal(running_mean, before[0])
@@ -78,7 +78,7 @@ def test_training_output_has_zero_mean_unit_variance_per_channel(kernel_set):
     with kernels(kernel_set):
         scales = [[[[5.0]], [[0.1]], [[2.0]]]]
         x = np.random.default_rng(0).standard_normal((8, 3, 4, 4)) * scales + 7
-        y = F.batch_norm(mg.tensor(x), None, None, training=True, eps=0.0).data
+        y = F.batch_norm(mg.tensor(x), None, None, training=True, eps=0.0).detach().numpy()
         np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
         np.testing.assert_allclose(y.var(axis=(0, 2, 3)), 1, rtol=1e-12)
 
@@ -106,12 +106,12 @@ def test_running_statistics_as_tensors_are_updated_in_place():
     # mean 2.5, unbiased variance (6.25 + 2.25 + 2.25 + 6.25) / 3 = 17/3.
     x = mg.tensor(np.arange(8.0).reshape(2, 2, 1, 2))
     running_mean, running_var = mg.zeros(2), mg.ones(2)
-    mean_array, var_array = running_mean.data, running_var.data
+    mean_array, var_array = running_mean.detach().numpy(), running_var.detach().numpy()
     F.batch_norm(x, running_mean, running_var, training=True)
-    assert running_mean.data is mean_array and running_var.data is var_array
+    assert running_mean.detach().numpy() is mean_array and running_var.detach().numpy() is var_array
     assert running_mean.dtype == np.float32
-    np.testing.assert_allclose(running_mean.data[0], 0.1 * 2.5, rtol=1e-6)
-    np.testing.assert_allclose(running_var.data[0], 0.9 + 0.1 * 17 / 3, rtol=1e-6)
+    np.testing.assert_allclose(running_mean.detach().numpy()[0], 0.1 * 2.5, rtol=1e-6)
+    np.testing.assert_allclose(running_var.detach().numpy()[0], 0.9 + 0.1 * 17 / 3, rtol=1e-6)
 
 
 def test_running_statistics_update_under_no_grad():
@@ -129,8 +129,8 @@ def test_eval_mode_normalizes_each_example_on_its_own(kernel_set):
         rng = np.random.default_rng(0)
         x = rng.standard_normal((5, 3, 2, 2))
         stats = rng.standard_normal(3), rng.random(3) + 0.5
-        whole = F.batch_norm(mg.tensor(x), *stats, training=False).data
-        first = F.batch_norm(mg.tensor(x[:1]), *stats, training=False).data
+        whole = F.batch_norm(mg.tensor(x), *stats, training=False).detach().numpy()
+        first = F.batch_norm(mg.tensor(x[:1]), *stats, training=False).detach().numpy()
         np.testing.assert_allclose(whole[:1], first, rtol=1e-12)
 
 
@@ -235,7 +235,7 @@ def test_matches_torch():
             ym = F.batch_norm(xm, mean, var, wm, bm, training=training, momentum=0.1, eps=1e-5)
             ym.backward(grad)
 
-            pairs = [(ym.data, yt), (mean, mean_t), (var, var_t), (xm.grad, xt.grad),
+            pairs = [(ym.detach().numpy(), yt), (mean, mean_t), (var, var_t), (xm.grad, xt.grad),
                      (wm.grad, wt.grad), (bm.grad, bt.grad)]
             for ours, theirs in pairs:
                 np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-4, atol=1e-5)

@@ -23,7 +23,7 @@ def run_two_steps(make_optimizer, start=(1.0, -2.0)):
     for grad in (GRAD_1, GRAD_2):
         p.grad = grad.copy()
         opt.step()
-        after.append(p.data.copy())
+        after.append(p.detach().numpy().copy())
     return after
 
 
@@ -105,14 +105,14 @@ def test_adam_weight_decay_is_an_l2_term_in_the_gradient():
 
 def test_updates_are_in_place_and_keep_float32():
     layer = nn.Linear(3, 2, generator=np.random.default_rng(0))
-    arrays = [p.data for p in layer.parameters()]
+    arrays = [p.detach().numpy() for p in layer.parameters()]
     for opt in (optim.SGD(layer.parameters(), lr=0.1, momentum=0.9), optim.Adam(layer.parameters()),
                 optim.AdamW(layer.parameters())):
         layer(mg.ones(4, 3)).sum().backward()
         opt.step()
         for p, array in zip(layer.parameters(), arrays):
-            assert p.data is array
-            assert p.data.dtype == np.float32
+            assert p.detach().numpy() is array
+            assert p.detach().numpy().dtype == np.float32
         for state in opt.state.values():
             for value in state.values():
                 if isinstance(value, np.ndarray):
@@ -126,7 +126,7 @@ def test_parameters_without_grad_are_skipped():
     opt = optim.Adam([a, b], lr=0.1)
     a.grad = np.ones(2)
     opt.step()
-    np.testing.assert_array_equal(b.data, np.ones(2))
+    np.testing.assert_array_equal(b.detach().numpy(), np.ones(2))
     assert b not in opt.state and a in opt.state
     assert opt.state[a]["step"] == 1
 
@@ -143,8 +143,8 @@ def test_param_groups_have_their_own_lr():
     opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.0)
     a.grad, b.grad = np.ones(1), np.ones(1)
     opt.step()
-    np.testing.assert_allclose(a.data, [0.9])
-    np.testing.assert_allclose(b.data, [0.5])
+    np.testing.assert_allclose(a.detach().numpy(), [0.9])
+    np.testing.assert_allclose(b.detach().numpy(), [0.5])
     assert opt.param_groups[1]["momentum"] == 0.0
 
 
@@ -160,7 +160,7 @@ def test_closure_is_called_and_its_loss_returned():
 
     loss = opt.step(closure)
     assert loss.item() == 4.0
-    np.testing.assert_allclose(p.data, [2.0 - 0.25 * 4.0])
+    np.testing.assert_allclose(p.detach().numpy(), [2.0 - 0.25 * 4.0])
 
 
 @pytest.mark.parametrize("make, message", [
@@ -226,7 +226,8 @@ def test_checkpoint_resumes_identically(name):
     opt = OPTIMIZERS[name](model.parameters())
     scheduler = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
     train(model, opt, scheduler, steps=3, first_step=0)
-    checkpoint = (model.state_dict(), opt.state_dict(), scheduler.state_dict())
+    weights = {key: value.clone() for key, value in model.state_dict().items()}  # shared: clone
+    checkpoint = (weights, opt.state_dict(), scheduler.state_dict())
     saved_state = {i: {k: np.copy(v) for k, v in s.items()}
                    for i, s in checkpoint[1]["state"].items()}
     train(model, opt, scheduler, steps=3, first_step=3)
@@ -376,7 +377,7 @@ def test_matches_torch_optim(case):
         our_opt.step()
         their_opt.step()
     for p, t in zip(ours, theirs):
-        np.testing.assert_allclose(p.data, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(p.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("name, kwargs", [

@@ -150,6 +150,34 @@ IDIOMS = {
     "a view shares its base's version": (
         "x = torch.ones(2, 2, requires_grad=True)\ny = x * 1\nz = y.exp()\nv = z.view(4)\n"
         "with torch.no_grad():\n    v[0] = 3.0\nz.sum().backward()", ("raises", "RuntimeError")),
+    # .grad and .data are Tensors
+    "grad is a Tensor": (
+        "w = torch.ones(2, requires_grad=True)\n(w * 3).sum().backward()\n"
+        "out = (torch.is_tensor(w.grad), w.grad.requires_grad, w.grad)",
+        (True, False, ("float32", [3.0, 3.0]))),
+    "grad.zero_() in the tutorials' loop": (
+        "w = torch.ones(2, requires_grad=True)\n(w * 3).sum().backward()\nw.grad.zero_()\n"
+        "(w * 2).sum().backward()\nout = w.grad", ("float32", [2.0, 2.0])),
+    "grads accumulate in place": (
+        "w = torch.ones(1, requires_grad=True)\n(w * 3).sum().backward()\ng = w.grad\n"
+        "(w * 2).sum().backward()\nout = (g is w.grad, g.item())", (True, 5.0)),
+    "data is a detached tensor sharing memory": (
+        "w = torch.ones(2, requires_grad=True)\nd = w.data\nd[0] = 5.0\n"
+        "out = (d.requires_grad, torch.is_tensor(d), w.detach().tolist())",
+        (False, True, [5.0, 1.0])),
+    "p.data -= lr * p.grad": (
+        "w = torch.ones(2, requires_grad=True)\n(w * w).sum().backward()\n"
+        "w.data -= 0.5 * w.grad\nout = (w.detach().tolist(), w.is_leaf)", ([0.0, 0.0], True)),
+    "numpy() needs detach": ("out = torch.ones(1, requires_grad=True).numpy()",
+                             ("raises", "RuntimeError")),
+    "a hook gets and returns a Tensor": (
+        "x = torch.ones(2, requires_grad=True)\nseen = []\n"
+        "x.register_hook(lambda g: (seen.append(torch.is_tensor(g)), g * 2)[1])\n"
+        "(x * 3).sum().backward()\nout = (seen, x.grad)", ([True], ("float32", [6.0, 6.0]))),
+    "state_dict shares memory": (
+        "layer = torch.nn.Linear(2, 1)\nstate = layer.state_dict()\n"
+        "state['bias'].fill_(4.0)\nout = (layer.bias.item(), state['weight'].requires_grad)",
+        (4.0, False)),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"

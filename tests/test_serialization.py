@@ -21,7 +21,7 @@ def assert_same(got, want, where="state"):
     """Equal values of exactly the same types; arrays of the same dtype, shape and bits
     (Tensors are expected back as numpy arrays)."""
     if isinstance(want, mg.Tensor):
-        want = want.data
+        want = want.detach().numpy()
     if isinstance(want, np.ndarray):
         assert type(got) is np.ndarray, where
         assert got.dtype == want.dtype and got.shape == want.shape, where

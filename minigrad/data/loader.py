@@ -11,7 +11,7 @@ from ..tensor import Tensor
 
 def _as_array(name, value):
     if isinstance(value, Tensor):
-        return value.data
+        return value._array
     if isinstance(value, np.ndarray):
         return value
     raise TypeError(f"DataLoader: {name} must be a numpy array or a minigrad Tensor, "

@@ -11,11 +11,11 @@ from ..tensor import Tensor
 
 def array_of(x):
     """The numpy array behind a Tensor, or x as an array."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._array if isinstance(x, Tensor) else np.asarray(x)
 
 
 def shape_of(x):
-    return tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+    return tuple(np.shape(x._array if isinstance(x, Tensor) else x))
 
 
 def is_int(value):

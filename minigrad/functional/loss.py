@@ -21,7 +21,7 @@ def cross_entropy(logits, labels):
         Scalar Tensor. VJP: dL/dlogits = g * (softmax(logits) - onehot(labels)) / N
         (op `CrossEntropy`).
     """
-    labels = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    labels = labels._array if isinstance(labels, Tensor) else np.asarray(labels)
     return loss.CrossEntropy.apply(logits, labels=labels)
 
 

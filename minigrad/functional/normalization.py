@@ -15,7 +15,7 @@ def _check_buffer(name, value, channels):
             raise TypeError(
                 f"batch_norm: {name} is a buffer updated in place and must not require grad"
             )
-        value = value.data
+        value = value._array
     if not isinstance(value, np.ndarray):
         raise TypeError(
             f"batch_norm: {name} must be a numpy array or Tensor of shape ({channels},), got "

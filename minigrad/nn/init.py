@@ -1,4 +1,4 @@
-"""Weight initialization, as `torch.nn.init`: each function fills `tensor.data` in place and
+"""Weight initialization, as `torch.nn.init`: each function fills `tensor._array` in place and
 returns the tensor.
 
 Why the scales: a layer y = W x with fan_in inputs per output has Var(y) = fan_in Var(W) Var(x).
@@ -143,7 +143,7 @@ def _fan(tensor, mode, op):
 def _target(tensor, op):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Tensor or Parameter, got {type(tensor).__name__}")
-    return tensor.data
+    return tensor._array
 
 
 def _rng(generator):
@@ -153,5 +153,5 @@ def _rng(generator):
 
 def _fill(tensor, values):
     # Sampled in float64, stored in the tensor's own dtype, into the same array.
-    tensor.data[...] = values
+    tensor._array[...] = values
     return tensor

@@ -33,7 +33,7 @@ class Parameter(Tensor):
 
     def __init__(self, data, requires_grad=True):
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._array
         array = np.asarray(data)
         dtype = array.dtype if np.issubdtype(array.dtype, np.floating) else np.float32
         self._init(np.array(array, dtype=dtype), requires_grad)
@@ -232,9 +232,9 @@ class Module:
         objects, so an optimizer made before still holds them). Returns self."""
         for tensor in list(self.parameters()) + list(self.buffers()):
             if np.issubdtype(tensor.dtype, np.floating):
-                tensor.data = tensor.data.astype(dtype)
+                tensor._array = tensor._array.astype(dtype)
                 if tensor.grad is not None:
-                    tensor.grad = tensor.grad.astype(dtype)
+                    tensor.grad = tensor.grad.to(dtype)
         return self
 
     # ----- saving and loading -------------------------------------------------------------
@@ -251,8 +251,9 @@ class Module:
         return tensors
 
     def state_dict(self):
-        """{dotted name: numpy array copy} for every parameter and buffer."""
-        return {key: tensor.data.copy() for key, tensor in self._state_tensors().items()}
+        """{dotted name: Tensor} for every parameter and buffer: detached, sharing memory
+        with the module's own (as PyTorch's; save it, or copy it with .clone())."""
+        return {key: tensor.detach() for key, tensor in self._state_tensors().items()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays from `state_dict` into this module's parameters and buffers, in place.
@@ -280,7 +281,7 @@ class Module:
                                + "\n  ".join(problems))
         for key, target in own.items():
             if key in state_dict:
-                target.data[...] = _array(state_dict[key])
+                target._array[...] = _array(state_dict[key])
         return IncompatibleKeys(missing, unexpected)
 
     # ----- hooks --------------------------------------------------------------------------
@@ -325,7 +326,7 @@ class RemovableHandle:
 
 
 def _array(value):
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value._array if isinstance(value, Tensor) else np.asarray(value)
 
 
 def _as_buffer(value):

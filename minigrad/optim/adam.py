@@ -47,15 +47,15 @@ class Adam(Optimizer):
         weight_decay = group["weight_decay"]
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(param.data)
-            state["exp_avg_sq"] = np.zeros_like(param.data)
+            state["exp_avg"] = np.zeros_like(param._array)
+            state["exp_avg_sq"] = np.zeros_like(param._array)
         state["step"] += 1
         step = state["step"]
         if weight_decay != 0:
             if self._decoupled_weight_decay:
-                param.data *= 1 - lr * weight_decay
+                param._array *= 1 - lr * weight_decay
             else:
-                grad = grad + weight_decay * param.data
+                grad = grad + weight_decay * param._array
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg *= beta1
         exp_avg += (1 - beta1) * grad
@@ -64,7 +64,7 @@ class Adam(Optimizer):
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         denom = np.sqrt(exp_avg_sq) / math.sqrt(bias_correction2) + eps
-        param.data -= (lr / bias_correction1) * (exp_avg / denom)
+        param._array -= (lr / bias_correction1) * (exp_avg / denom)
 
 
 class AdamW(Adam):

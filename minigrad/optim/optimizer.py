@@ -93,11 +93,12 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self._update(p, p.grad, self.state.setdefault(p, {}), group)
+                        self._update(p, p.grad._array, self.state.setdefault(p, {}), group)
+                        p._version_counter()[0] += 1  # changed in place, as by p.add_()
         return loss
 
     def _update(self, param, grad, state, group):
-        """Change `param.data` in place from `grad` (a numpy array), `state`, and `group`."""
+        """Change `param._array` in place from `grad` (a numpy array), `state`, and `group`."""
         raise NotImplementedError
 
     # ----- checkpoints --------------------------------------------------------------------

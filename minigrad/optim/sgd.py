@@ -41,7 +41,7 @@ class SGD(Optimizer):
     def _update(self, param, grad, state, group):
         momentum = group["momentum"]
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param.data
+            grad = grad + group["weight_decay"] * param._array
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -50,4 +50,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        param.data -= group["lr"] * grad
+        param._array -= group["lr"] * grad
