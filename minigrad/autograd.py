@@ -87,7 +87,7 @@ class set_grad_enabled(_GradMode):
         return self
 
 
-def topological_order(root):
+def topological_order(root, *more_roots):
     """Tensors that require grad and lead to `root`, each after everything it was made from.
 
     Iterative depth-first search with an explicit stack, so a chain of any length works
@@ -97,8 +97,12 @@ def topological_order(root):
     Inputs are visited in their order, so the result is deterministic.
     """
     order = []
-    visited = {id(root)}
-    stack = [(root, iter(_parents(root)))]
+    visited = set()
+    stack = []
+    for start in reversed((root, *more_roots)):
+        if id(start) not in visited:
+            visited.add(id(start))
+            stack.append((start, iter(_parents(start))))
     while stack:
         tensor, parents = stack[-1]
         for parent in parents:
@@ -123,12 +127,56 @@ def run_backward(root, grad, retain_graph=False):
     """Propagate `grad` (dL/droot) to every leaf that requires grad, accumulating `.grad`.
     The op backwards run with recording off (set once for the whole pass)."""
     with no_grad():
-        _propagate(root, grad, retain_graph)
+        _propagate([(root, grad)], retain_graph)
 
 
-def _propagate(root, grad, retain_graph):
-    order = topological_order(root)
-    pending = {id(root): grad}
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """The gradients of `outputs` with respect to `inputs`, returned as a tuple of Tensors,
+    as `torch.autograd.grad`; no `.grad` is touched.
+
+    outputs, inputs: a Tensor or a sequence of them. grad_outputs: dL/doutput for each
+    output (may be left out for one-element outputs, meaning 1). An input the outputs do not
+    depend on is an error unless allow_unused=True, which gives None for it.
+    """
+    if create_graph:
+        raise NotImplementedError("autograd.grad: create_graph=True (gradients of gradients) is "
+                                  "not supported: minigrad's backward runs on numpy arrays")
+    outputs = [outputs] if hasattr(outputs, "_array") else list(outputs)
+    inputs = [inputs] if hasattr(inputs, "_array") else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif hasattr(grad_outputs, "_array") or isinstance(grad_outputs, np.ndarray):
+        grad_outputs = [grad_outputs]
+    starts = []
+    for output, given in zip(outputs, grad_outputs):
+        if not output.requires_grad:
+            raise RuntimeError("autograd.grad: an output does not require grad and has no graph")
+        if given is None:
+            if output._array.size != 1:
+                raise RuntimeError("autograd.grad: grad can be implicitly created only for "
+                                   "scalar outputs; pass grad_outputs")
+            given = np.ones_like(output._array)
+        starts.append((output, np.asarray(getattr(given, "_array", given), output.dtype)))
+    with no_grad():
+        found = _propagate(starts, bool(retain_graph), capture={id(t) for t in inputs})
+    results = []
+    for t in inputs:
+        if id(t) not in found and not allow_unused:
+            raise RuntimeError("autograd.grad: one of the inputs was not used to compute the "
+                               "outputs; set allow_unused=True to get None for it")
+        results.append(t._plain(found[id(t)]) if id(t) in found else None)
+    return tuple(results)
+
+
+def _propagate(starts, retain_graph, capture=None):
+    """The backward pass from (tensor, dL/dtensor) pairs. With `capture` (a set of tensor
+    ids) it fills no `.grad` and returns {id: gradient} for those tensors instead."""
+    order = topological_order(*(t for t, _ in starts))
+    pending = {}
+    for t, g in starts:
+        pending[id(t)] = g if id(t) not in pending else pending[id(t)] + g
+    captured = {}
     for tensor in reversed(order):
         g = pending.pop(id(tensor), None)
         if g is None:
@@ -137,16 +185,19 @@ def _propagate(root, grad, retain_graph):
             replaced = hook(tensor._plain(g))
             if replaced is not None:
                 g = _checked_hook_result(replaced, g, tensor)
+        if capture is not None and id(tensor) in capture:
+            captured[id(tensor)] = g
         node = tensor._node
         if node is None:
-            tensor._accumulate_grad(g)
+            if capture is None:
+                tensor._accumulate_grad(g)
             continue
-        if tensor._retains_grad:
+        if tensor._retains_grad and capture is None:
             tensor._accumulate_grad(g)
         if node.ctx.released:
             raise RuntimeError(
                 f"backward: trying to backward through the graph a second time: the values "
-                f"{node.name} saved for backward were freed after the first backward. "
+                f"{node.function.__name__} saved for backward were freed after the first backward. "
                 f"Pass retain_graph=True to the first .backward() to keep them."
             )
         if node.ctx.versions:
@@ -156,7 +207,7 @@ def _propagate(root, grad, retain_graph):
             input_grads = (input_grads,)
         if len(input_grads) != len(node.inputs):
             raise RuntimeError(
-                f"{node.name}.backward returned {len(input_grads)} gradients for "
+                f"{node.function.__name__}.backward returned {len(input_grads)} gradients for "
                 f"{len(node.inputs)} inputs"
             )
         for inp, ig in zip(node.inputs, input_grads):
@@ -165,7 +216,7 @@ def _propagate(root, grad, retain_graph):
             ig = np.asarray(ig)
             if ig.shape != inp._array.shape:
                 raise RuntimeError(
-                    f"{node.name}.backward returned a gradient of shape {ig.shape} for an "
+                    f"{node.function.__name__}.backward returned a gradient of shape {ig.shape} for an "
                     f"input of shape {inp._array.shape}"
                 )
             if ig.dtype != inp._array.dtype:
@@ -177,6 +228,7 @@ def _propagate(root, grad, retain_graph):
             # Dropping the inputs lets intermediate tensors be freed; the released flag
             # stays behind to catch a second backward.
             node.inputs = ()
+    return captured
 
 
 def check_versions(node):
@@ -185,7 +237,7 @@ def check_versions(node):
     for label, counter, seen in node.ctx.versions:
         if counter[0] != seen:
             raise RuntimeError(
-                f"backward: one of the arrays {node.name} saved for backward ({label}) has been "
+                f"backward: one of the arrays {node.function.__name__} saved for backward ({label}) has been "
                 f"modified by an in-place operation: it is at version {counter[0]}; expected "
                 f"version {seen} instead. Make the change after backward, or write it out of "
                 f"place (y = y + 1 instead of y.add_(1))")

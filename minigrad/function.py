@@ -58,7 +58,11 @@ class Context:
 
 
 class Node:
-    """The record a Tensor keeps of the op call that made it: the op, its ctx, its inputs."""
+    """The record a Tensor keeps of the op call that made it: the op, its ctx, its inputs.
+
+    It is also the tensor's `grad_fn`, as in PyTorch: `name()` says which backward it runs
+    ("MulBackward"), and `next_functions` links to the grad_fns of the inputs, so a student
+    can walk the graph from the loss (a leaf that requires grad is an AccumulateGrad)."""
 
     __slots__ = ("function", "ctx", "inputs")
 
@@ -67,9 +71,31 @@ class Node:
         self.ctx = ctx
         self.inputs = inputs
 
-    @property
     def name(self):
-        return self.function.__name__
+        return f"{self.function.__name__}Backward"
+
+    @property
+    def next_functions(self):
+        """((grad_fn or AccumulateGrad or None, 0), ...), one per input, as PyTorch's."""
+        return tuple((t._node if t._node is not None else
+                      AccumulateGrad(t) if t.requires_grad else None, 0) for t in self.inputs)
+
+    def __repr__(self):
+        return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """The end of a path in the graph: a leaf that requires grad, where `.grad` is filled."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
 
 
 class Function:

@@ -186,8 +186,9 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
 
     @property
     def grad_fn(self):
-        """Name of the op that made this tensor, or None for a leaf."""
-        return None if self._node is None else self._node.name
+        """The record of the op that made this tensor (`.name()`, `.next_functions`), or None
+        for a leaf, as PyTorch's grad_fn."""
+        return self._node
 
     def numel(self):
         """The number of elements (the product of the shape)."""
@@ -266,20 +267,25 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         default = {"f": np.float32, "i": np.int64, "b": np.bool_}.get(self.dtype.kind)
         extra = f", dtype={self.dtype}" if self.dtype != default else ""
         if self._node is not None:
-            extra += f", grad_fn={self.grad_fn}"
+            extra += f", grad_fn={self._node!r}"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
     # ----- autograd ---------------------------------------------------------------------
 
-    def backward(self, gradient=None, retain_graph=False):
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute d(self)/d(leaf) for every leaf in self's graph and add it to `leaf.grad`.
 
         Args:
             gradient: dL/dself, required unless self has one element (then it defaults to 1).
             retain_graph: keep the values saved for backward, so backward can run again.
+            create_graph: not supported (gradients of gradients): NotImplementedError.
+            inputs: add gradients only to these tensors (leaves or not), as PyTorch.
         """
+        if create_graph:
+            raise NotImplementedError("backward: create_graph=True (gradients of gradients) is "
+                                      "not supported: minigrad's backward runs on numpy arrays")
         if not self.requires_grad:
             raise RuntimeError(
                 "backward: this tensor does not require grad and has no graph; set "
@@ -298,7 +304,15 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
                 raise ValueError(f"backward: gradient has shape {gradient.shape} but the "
                                  f"tensor has shape {self._array.shape}")
             gradient = gradient.astype(self.dtype, copy=False)
-        autograd.run_backward(self, gradient, retain_graph=retain_graph)
+        if inputs is None:
+            autograd.run_backward(self, gradient, retain_graph=bool(retain_graph))
+            return
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        found = autograd.grad(self, inputs, gradient, retain_graph=retain_graph,
+                              allow_unused=True)
+        for t, g in zip(inputs, found):
+            if g is not None:
+                t._accumulate_grad(g._array)
 
     def register_hook(self, fn):
         """Call `fn(grad)` once this tensor's full gradient is known, before it flows on.

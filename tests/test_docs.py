@@ -179,7 +179,8 @@ def test_the_tours_example_runs_and_its_graph_listing_is_the_real_order():
     assert code.count("loss.backward()") == 1
     script = "from minigrad.autograd import topological_order\n" + code.replace(
         "loss.backward()",
-        "print(' '.join(t.grad_fn or 'leaf' for t in topological_order(loss))); loss.backward()")
+        "print(' '.join(t._node.function.__name__ if t._node else 'leaf' "
+        "for t in topological_order(loss))); loss.backward()")
     script += "\nassert all(p.grad is not None for p in model.parameters())\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)

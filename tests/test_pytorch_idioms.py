@@ -178,6 +178,34 @@ IDIOMS = {
         "layer = torch.nn.Linear(2, 1)\nstate = layer.state_dict()\n"
         "state['bias'].fill_(4.0)\nout = (layer.bias.item(), state['weight'].requires_grad)",
         (4.0, False)),
+    # the autograd API
+    "autograd.grad": (
+        "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x * x).sum()\n"
+        "g, = torch.autograd.grad(y, x)\nout = (g, x.grad is None)",
+        (("float32", [2.0, 4.0]), True)),
+    "autograd.grad of a non-scalar needs grad_outputs": (
+        "x = torch.ones(2, requires_grad=True)\ntorch.autograd.grad(x * 2, x)",
+        ("raises", "RuntimeError")),
+    "autograd.grad with grad_outputs and two inputs": (
+        "a = torch.ones(2, requires_grad=True)\nb = torch.ones(2, requires_grad=True)\n"
+        "ga, gb = torch.autograd.grad(a * b * 3, [a, b], grad_outputs=torch.tensor([1.0, 2.0]))"
+        "\nout = (ga, gb)", (("float32", [3.0, 6.0]), ("float32", [3.0, 6.0]))),
+    "autograd.grad refuses an unused input": (
+        "a = torch.ones(1, requires_grad=True)\nb = torch.ones(1, requires_grad=True)\n"
+        "torch.autograd.grad((a * 2).sum(), [a, b])", ("raises", "RuntimeError")),
+    "autograd.grad allow_unused": (
+        "a = torch.ones(1, requires_grad=True)\nb = torch.ones(1, requires_grad=True)\n"
+        "out = torch.autograd.grad((a * 2).sum(), [a, b], allow_unused=True)[1]", None),
+    "grad_fn walks the graph": (
+        "x = torch.ones(2, requires_grad=True)\ny = x * 3\nfirst = y.grad_fn.next_functions[0]"
+        "[0]\nout = (x.grad_fn, type(first).__name__, first.variable is x, "
+        "y.grad_fn.next_functions[1][0])", (None, "AccumulateGrad", True, None)),
+    "backward(inputs=...)": (
+        "a = torch.ones(1, requires_grad=True)\nb = torch.ones(1, requires_grad=True)\n"
+        "(a * b * 2).sum().backward(inputs=[a])\nout = (a.grad, b.grad)",
+        (("float32", [2.0]), None)),
+    "grad_fn.name()": ("out = (torch.ones(1, requires_grad=True) * 3).grad_fn.name()",
+                       "MulBackward0"),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"
@@ -208,6 +236,7 @@ IDIOMS = {
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
+    "grad_fn.name()": "MulBackward",
     "in place after another op used the tensor": ("raises", "RuntimeError"),
     "tensor refuses a list of strings": ("raises", "TypeError"),
     "tensor refuses None": ("raises", "TypeError"),

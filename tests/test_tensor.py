@@ -53,7 +53,7 @@ def test_attributes():
     assert not d.requires_grad and d.detach().numpy() is t.detach().numpy()
     assert np.array_equal(d.numpy(), t.detach().numpy())
     assert "requires_grad=True" in repr(t)
-    assert "grad_fn=Mul" in repr(t * 2)
+    assert "grad_fn=<MulBackward>" in repr(t * 2)
 
 
 def test_grad_has_data_shape_and_dtype():
