@@ -216,7 +216,8 @@ def _propagate(starts, retain_graph, capture=None):
             ig = np.asarray(ig)
             if ig.shape != inp._array.shape:
                 raise RuntimeError(
-                    f"{node.function.__name__}.backward returned a gradient of shape {ig.shape} for an "
+                    f"{node.function.__name__}.backward returned a gradient of shape "
+                    f"{ig.shape} for an "
                     f"input of shape {inp._array.shape}"
                 )
             if ig.dtype != inp._array.dtype:
@@ -237,7 +238,8 @@ def check_versions(node):
     for label, counter, seen in node.ctx.versions:
         if counter[0] != seen:
             raise RuntimeError(
-                f"backward: one of the arrays {node.function.__name__} saved for backward ({label}) has been "
+                f"backward: one of the arrays {node.function.__name__} saved for backward "
+                f"({label}) has been "
                 f"modified by an in-place operation: it is at version {counter[0]}; expected "
                 f"version {seen} instead. Make the change after backward, or write it out of "
                 f"place (y = y + 1 instead of y.add_(1))")

@@ -149,7 +149,8 @@ class Function:
         result = tensor_module.Tensor._from_op(out, requires_grad=record)
         if out.base is not None:  # a view (reshape, permute): one array, one version counter
             for t in tensors:
-                if out.base is t._array or (t._array.base is not None and out.base is t._array.base):
+                base = t._array if t._array.base is None else t._array.base
+                if out.base is t._array or out.base is base:
                     result._counter = t._version_counter()
         if record:
             result._node = Node(cls, ctx, tensors)
@@ -186,8 +187,8 @@ def _inputs(inputs, rule):
         tensors = [x if isinstance(x, Tensor) else _constant(x, None) for x in inputs]
         return tensors, [t._array for t in tensors]
     first = inputs[0]
-    if isinstance(first, Tensor) and all(isinstance(x, Tensor) and x._array.dtype == first._array.dtype
-                                         for x in inputs) and (
+    if isinstance(first, Tensor) and all(
+            isinstance(x, Tensor) and x._array.dtype == first._array.dtype for x in inputs) and (
             rule == "promote" or first._array.dtype.kind == "f"):
         return list(inputs), [x._array for x in inputs]  # the common case: nothing to cast
     target = dtypes.result_type(*inputs)

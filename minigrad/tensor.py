@@ -5,8 +5,9 @@ call (see `function.py`). `backward()` hands the graph to `autograd.run_backward
 
 This file holds what a Tensor *is*: its construction (with PyTorch's dtypes), attributes,
 conversions to Python and numpy, and its part in autograd. What a Tensor *does*, its
-arithmetic and reductions, shape methods and in-place ops, each a line or two that calls an
-op, is in tensor_math.py, tensor_shape.py and tensor_inplace.py, mixed into the class below.
+arithmetic, reductions, shape methods and in-place ops, each a line or two that calls an op,
+is in tensor_math.py, tensor_reductions.py, tensor_shape.py and tensor_inplace.py, mixed
+into the class below.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from . import autograd, dtypes
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
+from .tensor_reductions import TensorReductions
 from .tensor_shape import TensorShape
 
 
@@ -54,7 +56,7 @@ def _check_device(name):
     return "cpu"
 
 
-class Tensor(TensorMath, TensorShape, TensorInPlace):
+class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
     """An n-dimensional array that can record the ops applied to it and differentiate them.
 
     As `torch.Tensor`: `Tensor(2, 3)` is a 2 x 3 float32 tensor (of zeros here; PyTorch leaves
@@ -107,7 +109,8 @@ class Tensor(TensorMath, TensorShape, TensorInPlace):
         """
         if requires_grad and not dtypes.is_floating(self._array.dtype):
             raise TypeError(
-                f"Tensor: requires_grad=True needs a floating-point dtype, got {self._array.dtype}; "
+                f"Tensor: requires_grad=True needs a floating-point dtype, got "
+                f"{self._array.dtype}; "
                 f"only floating-point tensors can have gradients"
             )
         self.requires_grad = bool(requires_grad)

@@ -27,6 +27,9 @@ IDIOMS = {
         ((2, 3), "float32", False)),
     "Tensor(list) is float32": ("out = torch.Tensor([1, 2]).dtype", "float32"),
     "int times int stays int": ("out = (torch.tensor([1, 2]) * 2).dtype", "int64"),
+    "floor division and remainder stay int": (
+        "x = torch.tensor([5, -7])\nout = ((x // 2).tolist(), (x % 3).tolist(), (x // 2).dtype)",
+        ([2, -4], [2, 2], "int64")),
     "int true division is float": ("out = torch.tensor([1, 2]) / 2", ("float32", [0.5, 1.0])),
     "int times a float is float32": ("out = (torch.tensor([1, 2]) * 2.5).dtype", "float32"),
     "a 0-d float64 does not promote": (
