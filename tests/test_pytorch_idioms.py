@@ -209,6 +209,70 @@ IDIOMS = {
         (("float32", [2.0]), None)),
     "grad_fn.name()": ("out = (torch.ones(1, requires_grad=True) * 3).grad_fn.name()",
                        "MulBackward0"),
+    # the functional API in float64, PyTorch's values
+    'F.softmax(dim=1) in float64': (
+        'x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=torch.float64)\n'
+        'out = F.softmax(x, dim=1)',
+        ('float64',
+         [[0.23122389762214907, 0.6285317192117624, 0.14024438316608848],
+          [0.0466126225779739, 0.017147825545520388, 0.9362395518765058]])),
+    'F.log_softmax(dim=0) in float64': (
+        'x = torch.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=torch.float64)\n'
+        'out = F.log_softmax(x, dim=0)',
+        ('float64',
+         [[-0.4740769841801067, -0.048587351573741965],
+          [-0.9740769841801067, -3.048587351573742]])),
+    'F.cross_entropy and its gradient in float64': (
+        'x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=torch.float64, '
+        'requires_grad=True)\n'
+        'loss = F.cross_entropy(x, torch.tensor([2, 0]))\n'
+        'loss.backward()\n'
+        'out = (loss.item(), x.grad)',
+        (2.515126343932687,
+         ('float64',
+          [[0.11561194881107452, 0.3142658596058812, -0.4298778084169558],
+           [-0.47669368871101303, 0.008573912772760194, 0.4681197759382529]]))),
+    'F.mse_loss and F.linear in float64': (
+        'x = torch.tensor([[1.0, 2.0]], dtype=torch.float64)\n'
+        'w = torch.tensor([[0.5, -1.0], [2.0, 1.0]], dtype=torch.float64, requires_grad=True)\n'
+        'b = torch.tensor([0.1, 0.2], dtype=torch.float64)\n'
+        'loss = F.mse_loss(F.linear(x, w, b), torch.tensor([[0.0, 1.0]], '
+        'dtype=torch.float64))\n'
+        'loss.backward()\n'
+        'out = (loss.item(), w.grad)',
+        (6.1000000000000005, ('float64', [[-1.4, -2.8], [3.2, 6.4]]))),
+    'F.conv2d with stride and padding in float64': (
+        'x = torch.arange(16, dtype=torch.float64).reshape(1, 1, 4, 4)\n'
+        'w = torch.tensor([[[[1.0, 0.0], [-1.0, 2.0]]]], dtype=torch.float64, '
+        'requires_grad=True)\n'
+        'y = F.conv2d(x, w, stride=2, padding=1)\n'
+        'y.sum().backward()\n'
+        'out = (y, w.grad)',
+        (('float64', [[[[0.0, 3.0, -3.0], [16.0, 16.0, -4.0], [0.0, 13.0, 15.0]]]]),
+         ('float64', [[[[40.0, 36.0], [24.0, 20.0]]]]))),
+    'F.max_pool2d and F.avg_pool2d in float64': (
+        'x = torch.arange(16, dtype=torch.float64).reshape(1, 1, 4, 4)\n'
+        'out = (F.max_pool2d(x, 2), F.avg_pool2d(x, 3, stride=1, padding=1)[0, 0, 0])',
+        (('float64', [[[[5.0, 7.0], [13.0, 15.0]]]]),
+         ('float64', [1.1111111111111112, 2.0, 2.6666666666666665, 2.0]))),
+    'F.relu, F.sigmoid, F.tanh in float64': (
+        'x = torch.tensor([-1.0, 0.5], dtype=torch.float64)\n'
+        'out = (F.relu(x), torch.sigmoid(x), torch.tanh(x))',
+        (('float64', [0.0, 0.5]), ('float64', [0.2689414213699951, 0.6224593312018546]),
+         ('float64', [-0.7615941559557649, 0.46211715726000974]))),
+    'F.batch_norm in training in float64': (
+        'x = torch.tensor([[1.0, 2.0], [3.0, 6.0]], dtype=torch.float64)\n'
+        'mean = torch.zeros(2, dtype=torch.float64)\n'
+        'var = torch.ones(2, dtype=torch.float64)\n'
+        'y = F.batch_norm(x, mean, var, training=True, momentum=0.5)\n'
+        'out = (y, mean, var)',
+        (('float64',
+          [[-0.9999950000374997, -0.9999987500023437],
+           [0.9999950000374997, 0.9999987500023437]]),
+         ('float64', [1.0, 2.0]), ('float64', [1.5, 4.5]))),
+    'softmax without dim': (
+        'out = F.softmax(torch.ones(2, 2)).dtype',
+        'float32'),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"
@@ -239,6 +303,7 @@ IDIOMS = {
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
+    "softmax without dim": ("raises", "TypeError"),
     "grad_fn.name()": "MulBackward",
     "in place after another op used the tensor": ("raises", "RuntimeError"),
     "tensor refuses a list of strings": ("raises", "TypeError"),
@@ -285,6 +350,7 @@ def test_minigrad_answers_as_pytorch(name):
     assert same(got, expected), f"{name}:\n{snippet}\nminigrad: {got!r}\nPyTorch: {expected!r}"
 
 
+@pytest.mark.filterwarnings("ignore:Implicit dimension choice")  # softmax without dim
 @pytest.mark.parametrize("name", sorted(IDIOMS))
 def test_the_table_is_what_pytorch_says(name):
     torch = pytest.importorskip("torch")

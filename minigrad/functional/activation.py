@@ -42,29 +42,41 @@ def sigmoid(x):
 
 
 
-def softmax(x, axis=-1):
-    """y_i = exp(x_i) / sum_j exp(x_j) along `axis`: each slice becomes a probability vector.
+def _softmax_dim(op, x, dim, axis):
+    """PyTorch's dim (axis accepted as numpy's alias). Left out, PyTorch's old rule picks it
+    (dim 0 for 0-, 1- and 3-D input, else 1) and warns; minigrad asks for it instead."""
+    if axis is not None:
+        dim = axis
+    if dim is None:
+        raise TypeError(f"{op}: give dim= (the axis that sums to 1), as PyTorch asks too; "
+                        f"for logits (N, C) that is dim=1")
+    return dim
+
+
+def softmax(input, dim=None, *, axis=None):
+    """y_i = exp(x_i) / sum_j exp(x_j) along `dim`: each slice becomes a probability vector,
+    as torch.nn.functional.softmax.
 
     Args:
-        x: Tensor of any shape, e.g. logits (N, C).
-        axis: the axis that sums to 1 (default the last).
+        input: Tensor of any shape, e.g. logits (N, C).
+        dim: the axis that sums to 1 (`axis` is accepted too).
 
     Returns:
-        Tensor of x's shape. VJP: dL/dx = y * (g - sum(g * y)) along axis (op `Softmax`).
+        Tensor of x's shape. VJP: dL/dx = y * (g - sum(g * y)) along dim (op `Softmax`).
     """
-    return activation.Softmax.apply(x, axis=axis)
+    return input.softmax(_softmax_dim("softmax", input, dim, axis))
 
 
-
-def log_softmax(x, axis=-1):
-    """y = x - log(sum(exp(x))) along `axis`, computed stably (the max is subtracted first).
+def log_softmax(input, dim=None, *, axis=None):
+    """y = x - log(sum(exp(x))) along `dim`, computed stably (the max is subtracted first),
+    as torch.nn.functional.log_softmax.
 
     Args:
-        x: Tensor of any shape, e.g. logits (N, C).
-        axis: the axis to normalize over (default the last).
+        input: Tensor of any shape, e.g. logits (N, C).
+        dim: the axis to normalize over (`axis` is accepted too).
 
     Returns:
         Tensor of x's shape: log-probabilities. VJP: dL/dx = g - softmax(x) * sum(g) along
-        axis (op `LogSoftmax`).
+        dim (op `LogSoftmax`).
     """
-    return activation.LogSoftmax.apply(x, axis=axis)
+    return input.log_softmax(_softmax_dim("log_softmax", input, dim, axis))
