@@ -165,12 +165,13 @@ def _saved_versions(ctx, tensors, output):
     the op kept on ctx for backward: a later in-place change to it must stop backward
     (`autograd.check_versions`). Ops that kept none of them are not affected."""
     kept = []
-    for key, value in ctx.__dict__.items():
-        if key in ("needs_input_grad", "versions", "released"):
-            continue
-        items = value.values() if isinstance(value, dict) else (
-            value if isinstance(value, (tuple, list)) else (value,))
-        kept += [a for a in items if isinstance(a, np.ndarray)]
+    for value in ctx.__dict__.values():  # arrays, and arrays one level inside containers
+        kind = type(value)
+        if kind is np.ndarray:
+            kept.append(value)
+        elif kind is tuple or kind is list or kind is dict:
+            items = value.values() if kind is dict else value
+            kept += [a for a in items if type(a) is np.ndarray]
     if not kept:
         return ()
     labelled = [(f"input {i}", t) for i, t in enumerate(tensors)] + [("its output", output)]
@@ -186,11 +187,11 @@ def _inputs(inputs, rule):
     if rule is None:
         tensors = [x if isinstance(x, Tensor) else _constant(x, None) for x in inputs]
         return tensors, [t._array for t in tensors]
-    first = inputs[0]
-    if isinstance(first, Tensor) and all(
-            isinstance(x, Tensor) and x._array.dtype == first._array.dtype for x in inputs) and (
-            rule == "promote" or first._array.dtype.kind == "f"):
-        return list(inputs), [x._array for x in inputs]  # the common case: nothing to cast
+    arrays = [x._array if isinstance(x, Tensor) else None for x in inputs]
+    dtype = arrays[0].dtype if arrays[0] is not None else None
+    if dtype is not None and (rule == "promote" or dtype.kind == "f") and all(
+            a is not None and a.dtype == dtype for a in arrays):
+        return list(inputs), arrays  # the common case: Tensors of one dtype, nothing to cast
     target = dtypes.result_type(*inputs)
     if rule == "float" and not dtypes.is_floating(target):
         target = dtypes.DEFAULT_FLOAT

@@ -81,7 +81,7 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
         self._array = array  # the numpy array itself: ops and kernels work on it
         self._grad = None
         self._node = None
-        self._hooks = []
+        self._hooks = ()  # a list once a hook is registered
         self._retains_grad = False
         self._counter = None  # in-place changes of `data` ([n], shared with its aliases)
         self._uses = 0  # recorded ops that took this tensor as an input
@@ -92,9 +92,9 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
     @classmethod
     def _from_op(cls, array, requires_grad):
         """Wrap an array (an op's output) as a Tensor without copying it."""
-        t = cls.__new__(cls)
-        t._init(array, False)
-        t.requires_grad = requires_grad
+        t = cls.__new__(cls)  # _init's assignments, inlined: this runs once per op call
+        t._array, t._grad, t._node, t._hooks, t._retains_grad = array, None, None, (), False
+        t._counter, t._uses, t.requires_grad = None, 0, requires_grad
         return t
 
     @staticmethod
@@ -326,6 +326,8 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
         if not self.requires_grad:
             raise RuntimeError("register_hook: cannot register a hook on a tensor that "
                                "doesn't require grad")
+        if not isinstance(self._hooks, list):
+            self._hooks = []
         self._hooks.append(fn)
         return _HookHandle(self._hooks, fn)
 
