@@ -152,6 +152,7 @@ class Function:
                 base = t._array if t._array.base is None else t._array.base
                 if out.base is t._array or out.base is base:
                     result._counter = t._version_counter()
+                    result._view_of = t
         if record:
             result._node = Node(cls, ctx, tensors)
             ctx.versions = _saved_versions(ctx, tensors, result)

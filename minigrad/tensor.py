@@ -85,6 +85,7 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
         self._retains_grad = False
         self._counter = None  # in-place changes of `data` ([n], shared with its aliases)
         self._uses = 0  # recorded ops that took this tensor as an input
+        self._view_of = None  # the tensor whose memory this one views, if any
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -94,7 +95,7 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
         """Wrap an array (an op's output) as a Tensor without copying it."""
         t = cls.__new__(cls)  # _init's assignments, inlined: this runs once per op call
         t._array, t._grad, t._node, t._hooks, t._retains_grad = array, None, None, (), False
-        t._counter, t._uses, t.requires_grad = None, 0, requires_grad
+        t._counter, t._uses, t._view_of, t.requires_grad = None, 0, None, requires_grad
         return t
 
     @staticmethod

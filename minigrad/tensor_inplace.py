@@ -55,16 +55,21 @@ class TensorInPlace:
                                f"optimizer step), or write x = x ... out of place")
         if not recording:
             with autograd.no_grad():
-                new = out_of_place(self)
+                new = out_of_place(self, *others)
             self._write(name, new._array)
             return self
+        if self._view_of is not None:
+            raise RuntimeError(f"{name}: this tensor is a view of another in a graph; minigrad "
+                               f"cannot carry an in-place change of a view back to its base "
+                               f"(docs/pytorch.md): change the base, or write it out of place")
         if self._uses:
             raise RuntimeError(f"{name}: this tensor is part of a graph and another op has "
                                f"used it already; minigrad cannot change it in place there "
                                f"(docs/pytorch.md): write it out of place, y = y ... ")
         old = Tensor._from_op(self._array.copy(), requires_grad=True)  # the value before
         old._node = self._node
-        new = out_of_place(old)
+        # x.add_(x): the argument is the old value too
+        new = out_of_place(old, *(old if o is self else o for o in others))
         self._write(name, new._array)
         self._node, self.requires_grad = new._node, new.requires_grad
         return self
@@ -83,21 +88,19 @@ class TensorInPlace:
 
     def add_(self, other, *, alpha=1):
         """x += alpha * other, in place."""
-        return self._in_place("add_", lambda x: x + (other if alpha == 1 else alpha * other),
-                              other)
+        return self._in_place("add_", lambda x, o: x + (o if alpha == 1 else alpha * o), other)
 
     def sub_(self, other, *, alpha=1):
         """x -= alpha * other, in place."""
-        return self._in_place("sub_", lambda x: x - (other if alpha == 1 else alpha * other),
-                              other)
+        return self._in_place("sub_", lambda x, o: x - (o if alpha == 1 else alpha * o), other)
 
     def mul_(self, other):
         """x *= other, in place."""
-        return self._in_place("mul_", lambda x: x * other, other)
+        return self._in_place("mul_", lambda x, o: x * o, other)
 
     def div_(self, other):
         """x /= other, in place (an integer tensor cannot hold the float result)."""
-        return self._in_place("div_", lambda x: x / other, other)
+        return self._in_place("div_", lambda x, o: x / o, other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
@@ -116,6 +119,8 @@ class TensorInPlace:
 
     def fill_(self, value):
         """Set every element to value (cast to this dtype), in place."""
+        if isinstance(value, tensor_module.Tensor):
+            return self._in_place("fill_", lambda x, v: _replaced(x, v.to(x.dtype)), value)
         return self._in_place("fill_", lambda x: _replaced(x, np.asarray(value, x.dtype)))
 
     def copy_(self, src):
@@ -123,7 +128,7 @@ class TensorInPlace:
         flows to src, as in PyTorch."""
         if not isinstance(src, tensor_module.Tensor):
             src = tensor_module.Tensor._from_op(np.asarray(src), requires_grad=False)
-        return self._in_place("copy_", lambda x: _replaced(x, src.to(x.dtype)), src)
+        return self._in_place("copy_", lambda x, s: _replaced(x, s.to(x.dtype)), src)
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with samples from N(mean, std^2), in place."""
@@ -139,8 +144,7 @@ class TensorInPlace:
         """x[index] = value, in place; differentiable in x and value, as in PyTorch.
         Op: `ops.shape.SetItem`."""
         index = _index_arrays(index)
-        self._in_place("setitem", lambda x: ops.shape.SetItem.apply(x, value, index=index),
-                       value)
+        self._in_place("setitem", lambda x, v: ops.shape.SetItem.apply(x, v, index=index), value)
 
 
 def _replaced(x, values):

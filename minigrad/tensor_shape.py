@@ -130,10 +130,25 @@ class TensorShape:
         return tiled.reshape([r * n for r, n in zip(sizes, shape)])
 
     def narrow(self, dim, start, length):
-        """The slice start:start + length of axis dim."""
+        """The slice start:start + length of axis dim (a negative start counts from the end),
+        a view, as torch.narrow."""
         dim = self._dim(dim)
+        size = self.shape[dim]
+        start = start + size if start < 0 else start
+        if not (0 <= start <= size and 0 <= length and start + length <= size):
+            raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                               f"size ({size})")
         index = (slice(None),) * dim + (slice(start, start + length),)
         return self[index]
+
+    def flip(self, dims):
+        """The order of the elements reversed along each of dims (a copy, as torch.flip)."""
+        y = self
+        for dim in (dims if isinstance(dims, (tuple, list)) else (dims,)):
+            dim = self._dim(dim)
+            reverse = (slice(None),) * dim + (np.arange(self.shape[dim] - 1, -1, -1),)
+            y = ops.shape.GetItem.apply(y, index=reverse)
+        return y
 
     def split(self, split_size_or_sections, dim=0):
         """Pieces of split_size along dim (the last may be shorter), or of the given sizes."""

@@ -56,12 +56,18 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
+        parts = index if isinstance(index, tuple) else (index,)
+        if any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in parts):
+            raise ValueError("getitem: step must be greater than zero (PyTorch has no negative "
+                             "slice steps; use x.flip(dim))")
         try:
             y = x[index]
         except IndexError as err:
             raise IndexError(f"getitem: {err} (tensor of shape {x.shape})") from None
         ctx.shape, ctx.index = x.shape, index
-        return np.array(y)  # a copy: an op's output never aliases its input
+        # Basic indexing is a view, as in PyTorch (x[0].add_(1) changes x); integer-array
+        # indexing copies, in both.
+        return y if _is_basic(index) else np.array(y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -97,6 +103,12 @@ class SetItem(Function):
         return gx, unbroadcast(grad[ctx.index], ctx.v_shape)
 
 
+def _check_axis(op, axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-ndim}, "
+                         f"{ndim - 1}], but got {axis})")
+
+
 def _is_basic(index):
     """True for numpy basic indexing (ints, slices, None, ...), which is 30x faster to undo."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -117,6 +129,9 @@ class Gather(Function):
             raise ValueError(f"gather: index must be an integer tensor with as many dims as "
                              f"the input ({x.ndim}), got dtype {index.dtype}, shape "
                              f"{index.shape}")
+        if index.size and (index.min() < 0 or index.max() >= x.shape[axis]):
+            raise RuntimeError(f"gather: index out of bounds for dim {axis} of size "
+                               f"{x.shape[axis]}: got {index.min()} .. {index.max()}")
         ctx.shape, ctx.index, ctx.axis = x.shape, index, axis
         return np.take_along_axis(x, index, axis)
 
@@ -152,10 +167,13 @@ class Expand(Function):
 class Concatenate(Function):
     """y = the inputs joined along `axis`.   VJP: each input gets its own slice of g."""
 
+    dtype_rule = "promote"  # torch.cat of int64 and float32 is float32
+
     @staticmethod
     def forward(ctx, *arrays, axis=0):
         if not arrays:
             raise ValueError("concatenate: needs at least one tensor")
+        _check_axis("cat", axis, arrays[0].ndim)
         try:
             y = np.concatenate(arrays, axis=axis)
         except (ValueError, np.exceptions.AxisError) as err:
@@ -176,10 +194,13 @@ class Concatenate(Function):
 class Stack(Function):
     """y = the inputs stacked along a new axis.   VJP: input i gets g taken at position i."""
 
+    dtype_rule = "promote"
+
     @staticmethod
     def forward(ctx, *arrays, axis=0):
         if not arrays:
             raise ValueError("stack: needs at least one tensor")
+        _check_axis("stack", axis, arrays[0].ndim + 1)
         shapes = {a.shape for a in arrays}
         if len(shapes) > 1:
             raise ValueError(
