@@ -1,6 +1,6 @@
 """Dtypes with PyTorch's names, and PyTorch's rules for which dtype a result has.
 
-minigrad's dtypes are numpy's (`mg.float32 is np.float32`), named as in torch. Two rules
+minigrad's dtypes are numpy's dtype objects (`mg.float32 == np.float32`), named as in torch. Two rules
 differ from numpy's and are PyTorch's here:
 
 - Construction: `mg.tensor(data)` makes Python floats float32 (torch's default dtype),
@@ -14,15 +14,17 @@ differ from numpy's and are PyTorch's here:
 
 import numpy as np
 
-float32 = np.float32
-float64 = np.float64
-float16 = np.float16
-int64 = np.int64
-int32 = np.int32
-int16 = np.int16
-int8 = np.int8
-uint8 = np.uint8
-bool_ = np.bool_
+# numpy's dtype objects, which are singletons: `x.dtype is mg.float32` and
+# `{mg.float32: ...}[x.dtype]` work, as with torch's dtypes.
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+float16 = np.dtype(np.float16)
+int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
 # torch's other spellings: float, double, half, long, int, short, bool (set on the package)
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_}
@@ -69,9 +71,9 @@ def result_type(*operands):
     for x in operands:
         if isinstance(x, (bool, np.bool_)):
             number = promote_types(number, np.dtype(np.bool_))
-        elif isinstance(x, int):
+        elif isinstance(x, (int, np.integer)):  # numpy scalars count as Python numbers
             number = promote_types(number, np.dtype(np.int64))
-        elif isinstance(x, float):
+        elif isinstance(x, (float, np.floating)):
             number = promote_types(number, DEFAULT_FLOAT)
         elif np.ndim(x):
             dimensioned = promote_types(dimensioned, x.dtype)

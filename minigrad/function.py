@@ -204,6 +204,10 @@ def _inputs(inputs, rule):
 def _constant(value, dtype):
     """A Python number or array as a Tensor outside the graph; a number without a dtype to
     take gets the one `mg.tensor` would give it."""
+    if not isinstance(value, (bool, int, float, np.ndarray, np.generic)) or (
+            np.asarray(value).dtype.kind not in "biuf"):
+        raise TypeError(f"unsupported operand: a tensor and {type(value).__name__} "
+                        f"({value!r:.40}); give a Tensor or a number")
     if dtype is None and isinstance(value, (bool, int, float)):
         dtype = dtypes.result_type(value)
     return tensor_module.Tensor._from_op(np.asarray(value, dtype=dtype), requires_grad=False)

@@ -18,42 +18,8 @@ from . import autograd, dtypes
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_reductions import TensorReductions
-from .tensor_shape import TensorShape
-
-
-class Size(tuple):
-    """A shape, as `torch.Size`: a tuple of ints (`x.size()`, `x.shape`)."""
-
-    def __repr__(self):
-        return f"Size({list(self)})"
-
-    def numel(self):
-        return int(np.prod(self, dtype=np.int64))
-
-
-class device:
-    """`torch.device`: minigrad has one device, the CPU."""
-
-    def __init__(self, type="cpu"):
-        self.type = _check_device(type)
-
-    def __eq__(self, other):
-        return isinstance(other, (device, str)) and str(other) == "cpu"
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        return "device(type='cpu')"
-
-    def __str__(self):
-        return "cpu"
-
-
-def _check_device(name):
-    if str(name) != "cpu":
-        raise RuntimeError(f"device: minigrad runs on the CPU only, got device {name!r}; leave "
-                           f"out .to(device) / .cuda(), or write device='cpu'")
-    return "cpu"
+from .device import _check_device, device
+from .tensor_shape import Size, TensorShape
 
 
 class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
@@ -69,8 +35,15 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
             raise TypeError(f"Tensor(): unexpected keyword {sorted(kwargs)[0]!r}; as torch.Tensor "
                             f"it takes sizes or data only: write mg.tensor(data, dtype=..., "
                             f"requires_grad=...)")
+        if len(args) == 1 and isinstance(args[0], Size):
+            args = tuple(args[0])
         if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            if any(a < 0 for a in args):
+                raise RuntimeError(f"Tensor(): sizes must be non-negative, got {args}")
             array = np.zeros(args if args else (0,), dtype=np.float32)
+        elif len(args) == 1 and isinstance(args[0], (float, bool)):
+            raise TypeError(f"Tensor(): a number is not a size; for a 0-d tensor write "
+                            f"mg.tensor({args[0]!r})")
         elif len(args) == 1:
             array = array_from(args[0], np.float32, "Tensor")
         else:

@@ -50,9 +50,9 @@ class TensorMath:
         gives a Tensor back, as with PyTorch's tensors."""
         Tensor = tensor_module.Tensor
         if method == "__call__" and ufunc.__name__ in _UFUNC_OPS and not kwargs:
-            first, *rest = inputs
-            if not isinstance(first, Tensor):  # array + tensor: the tensor's reflected op
-                first = Tensor._plain(np.asarray(first))
+            first, *rest = (x.item() if isinstance(x, np.generic) else x for x in inputs)
+            if isinstance(first, np.ndarray):  # array + tensor: the tensor's reflected op
+                first = Tensor._plain(first)
             return _UFUNC_OPS[ufunc.__name__](first, *rest)
         if any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
             raise TypeError(f"numpy's {ufunc.__name__} would drop the graph of a tensor that "
@@ -129,11 +129,9 @@ class TensorMath:
     # Comparisons give bool tensors, which never carry a gradient; both sides are first
     # brought to their common dtype, as in PyTorch.
     def _compare(self, other, compare):
-        if not isinstance(other, (tensor_module.Tensor, np.ndarray, np.generic, bool, int, float,
-                                  list, tuple)):
-            return NotImplemented  # e.g. pytest.approx: let the other side compare
-        if isinstance(other, (list, tuple)):
-            other = tensor_module.array_from(other)
+        if not isinstance(other, (tensor_module.Tensor, np.ndarray, np.generic, bool, int,
+                                  float)):
+            return NotImplemented  # a list, pytest.approx, None: Python's rules, as torch
         common = dtypes.result_type(self, other)
         result = compare(self._array.astype(common, copy=False),
                          np.asarray(_array(other)).astype(common, copy=False))
@@ -180,7 +178,8 @@ class TensorMath:
     def clamp(self, min=None, max=None):
         """Limit the values to [min, max] (either may be None). `clip` is the same method.
         Op: `ops.elementwise.Clip`."""
-        return ops.elementwise.Clip.apply(self, low=min, high=max)
+        common = dtypes.result_type(self, *(b for b in (min, max) if b is not None))
+        return ops.elementwise.Clip.apply(self.to(common), low=min, high=max)
 
     clip = clamp
 

@@ -26,7 +26,7 @@ class TensorReductions:
         """Sum over `dim` (None: all; an int or a tuple). Op: `ops.reduction.Sum`."""
         dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
-        return ops.reduction.Sum.apply(x, axis=self._dims(dim), keepdims=keepdim)
+        return ops.reduction.Sum.apply(x, axis=self._dims(_all_if_empty(dim)), keepdims=keepdim)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Mean over `dim`, of a floating-point tensor (as PyTorch: pass dtype= for an
@@ -36,7 +36,8 @@ class TensorReductions:
         if not dtypes.is_floating(x.dtype):
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be a "
                                f"floating point dtype, got {x.dtype}; write x.float().mean()")
-        return ops.reduction.Mean.apply(x, axis=self._dims(dim), keepdims=keepdim)
+        return ops.reduction.Mean.apply(x, axis=self._dims(_all_if_empty(dim)),
+                                        keepdims=keepdim)
 
     def amax(self, dim=(), keepdim=False):
         """Maximum over `dim` (() or None: all); ties share the gradient equally, as

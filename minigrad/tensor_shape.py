@@ -9,6 +9,16 @@ import numpy as np
 from . import ops
 
 
+class Size(tuple):
+    """A shape, as `torch.Size`: a tuple of ints (`x.size()`, `x.shape`)."""
+
+    def __repr__(self):
+        return f"Size({list(self)})"
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+
 def _sizes(args):
     """`f(2, 3)` or `f((2, 3))` -> (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):

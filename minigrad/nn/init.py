@@ -1,4 +1,4 @@
-"""Weight initialization, as `torch.nn.init`: each function fills `tensor._array` in place and
+"""Weight initialization, as `torch.nn.init`: each function fills the tensor in place and
 returns the tensor.
 
 Why the scales: a layer y = W x with fan_in inputs per output has Var(y) = fan_in Var(W) Var(x).
@@ -152,6 +152,8 @@ def _rng(generator):
 
 
 def _fill(tensor, values):
-    # Sampled in float64, stored in the tensor's own dtype, into the same array.
+    # Sampled in float64, stored in the tensor's own dtype, into the same array: an in-place
+    # change, so the version counter moves (an op that saved the weight sees it).
     tensor._array[...] = values
+    tensor._version_counter()[0] += 1
     return tensor

@@ -142,7 +142,12 @@ class Pow(Function):
         a, b, y = ctx.saved
         need_a, need_b = ctx.needs_input_grad
         ga = unbroadcast(grad * b * a ** (b - 1), a.shape) if need_a else None
-        gb = unbroadcast(grad * y * np.log(a), b.shape) if need_b else None
+        if need_b:  # where a = 0 (and b >= 0) PyTorch takes the limit, 0, not 0 * log(0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = np.where((a == 0) & (b >= 0), 0.0, grad * y * np.log(a))
+            gb = unbroadcast(gb.astype(grad.dtype, copy=False), b.shape)
+        else:
+            gb = None
         return ga, gb
 
 
