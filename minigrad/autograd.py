@@ -31,6 +31,12 @@ def _set_enabled(enabled):
 class _GradMode(contextlib.ContextDecorator):
     enabled: bool
 
+    def __new__(cls, *args, **kwargs):
+        # `@no_grad` without parentheses decorates the function directly, as in PyTorch.
+        if cls in (no_grad, enable_grad) and len(args) == 1 and callable(args[0]):
+            return super().__new__(cls)(args[0])
+        return super().__new__(cls)
+
     def __enter__(self):
         self._previous = is_grad_enabled()
         _set_enabled(self.enabled)

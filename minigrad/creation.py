@@ -96,13 +96,21 @@ def full_like(x, fill_value, *, dtype=None, requires_grad=False):
 
 
 def randn_like(x, *, dtype=None, generator=None, requires_grad=False):
+    _floating_dtype("randn_like", dtype or x.dtype)
     return randn(x.shape, dtype=dtype or x.dtype, generator=generator,
                  requires_grad=requires_grad)
 
 
 def rand_like(x, *, dtype=None, generator=None, requires_grad=False):
+    _floating_dtype("rand_like", dtype or x.dtype)
     return rand(x.shape, dtype=dtype or x.dtype, generator=generator,
                 requires_grad=requires_grad)
+
+
+def _floating_dtype(op, dtype):
+    if np.dtype(dtype).kind != "f":
+        raise NotImplementedError(f"{op}: random floats of dtype {np.dtype(dtype)} do not exist "
+                                  f"(as in PyTorch); pass dtype=mg.float32")
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):

@@ -94,10 +94,11 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
 
     @property
     def data(self):
-        """This tensor's values as a Tensor outside the graph, sharing memory (and the
-        version counter) with it, as torch's `.data`. Assigning `x.data = y` replaces the
-        values (same shape or not) without the graph seeing it."""
-        return self.detach()
+        """This tensor's values as a Tensor outside the graph, sharing its memory, as torch's
+        `.data`. Unlike `detach()` it has a version counter of its own: a change through
+        `.data` is hidden from autograd, as in PyTorch (that is what .data is for, and why
+        detach() is the safer choice). Assigning `x.data = y` replaces the values."""
+        return Tensor._plain(self._array)
 
     @data.setter
     def data(self, value):
@@ -115,6 +116,9 @@ class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
         if value is not None and value._array.shape != self._array.shape:
             raise RuntimeError(f"grad: assigned grad has shape {tuple(value.shape)}, but the "
                                f"tensor has shape {tuple(self.shape)}")
+        if value is not None and value._array.dtype != self._array.dtype:
+            raise RuntimeError(f"grad: assigned grad has dtype {value.dtype}, but the tensor "
+                               f"is {self.dtype}")
         self._grad = value
 
     def __array__(self, dtype=None, copy=None):

@@ -132,11 +132,13 @@ class TensorInPlace:
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with samples from N(mean, std^2), in place."""
+        _floating("normal_", self)
         values = rng(generator).normal(mean, std, self.shape).astype(self.dtype)
         return self._in_place("normal_", lambda x: _replaced(x, values))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with samples from U(a, b), in place."""
+        _floating("uniform_", self)
         values = rng(generator).uniform(a, b, self.shape).astype(self.dtype)
         return self._in_place("uniform_", lambda x: _replaced(x, values))
 
@@ -145,6 +147,12 @@ class TensorInPlace:
         Op: `ops.shape.SetItem`."""
         index = _index_arrays(index)
         self._in_place("setitem", lambda x, v: ops.shape.SetItem.apply(x, v, index=index), value)
+
+
+def _floating(name, x):
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"{name}: random floats cannot fill a {x.dtype} tensor, as in "
+                                  f"PyTorch; make a float one (x.float())")
 
 
 def _replaced(x, values):

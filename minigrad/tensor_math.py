@@ -30,6 +30,13 @@ def _alias(dim, keepdim, axis, keepdims):
     return dim, (keepdim if keepdims is None else keepdims)
 
 
+def _needed_dim(op, dim, axis):
+    dim = axis if axis is not None else dim
+    if dim is None:
+        raise TypeError(f"{op}: give dim= (the axis that sums to 1), as PyTorch asks too")
+    return dim
+
+
 def _all_if_empty(dim):
     """amax's dim=() (its default) means every dim, as None does."""
     return None if dim is None or (isinstance(dim, tuple) and not dim) else dim
@@ -103,6 +110,9 @@ class TensorMath:
 
     def __neg__(self):
         return ops.arithmetic.Neg.apply(self)
+
+    def __abs__(self):
+        return ops.elementwise.Abs.apply(self)
 
     # Floor division and remainder have no gradient in PyTorch either: plain results.
     def __floordiv__(self, other):
@@ -195,15 +205,17 @@ class TensorMath:
         """1 / (1 + exp(-x)), elementwise. Op: `ops.activation.Sigmoid`."""
         return ops.activation.Sigmoid.apply(self)
 
-    def softmax(self, dim=-1, *, axis=None):
-        """exp(x) / sum(exp(x)) along `dim`. Op: `ops.activation.Softmax`."""
-        dim, _ = _alias(None if axis is not None else dim, False, axis, None)
-        return ops.activation.Softmax.apply(self, axis=self._dim(dim))
+    def softmax(self, dim=None, *, axis=None):
+        """exp(x) / sum(exp(x)) along `dim` (required, as in PyTorch).
+        Op: `ops.activation.Softmax`."""
+        return ops.activation.Softmax.apply(self, axis=self._dim(_needed_dim("softmax", dim,
+                                                                             axis)))
 
-    def log_softmax(self, dim=-1, *, axis=None):
-        """x - log(sum(exp(x))) along `dim`, computed stably. Op: `ops.activation.LogSoftmax`."""
-        dim, _ = _alias(None if axis is not None else dim, False, axis, None)
-        return ops.activation.LogSoftmax.apply(self, axis=self._dim(dim))
+    def log_softmax(self, dim=None, *, axis=None):
+        """x - log(sum(exp(x))) along `dim` (required), computed stably.
+        Op: `ops.activation.LogSoftmax`."""
+        return ops.activation.LogSoftmax.apply(self, axis=self._dim(_needed_dim(
+            "log_softmax", dim, axis)))
 
     # ----- dtype and device ---------------------------------------------------------------
 

@@ -39,14 +39,16 @@ class TensorReductions:
         return ops.reduction.Mean.apply(x, axis=self._dims(_all_if_empty(dim)),
                                         keepdims=keepdim)
 
-    def amax(self, dim=(), keepdim=False):
+    def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
         """Maximum over `dim` (() or None: all); ties share the gradient equally, as
         torch.amax. Op: `ops.reduction.Max`."""
+        dim, keepdim = _alias(None if dim == () else dim, keepdim, axis, keepdims)
         return ops.reduction.Max.apply(self, axis=self._dims(_all_if_empty(dim)),
                                        keepdims=keepdim)
 
-    def amin(self, dim=(), keepdim=False):
+    def amin(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
         """Minimum over `dim`, as `amax`. Op: `ops.reduction.Min`."""
+        dim, keepdim = _alias(None if dim == () else dim, keepdim, axis, keepdims)
         return ops.reduction.Min.apply(self, axis=self._dims(_all_if_empty(dim)),
                                        keepdims=keepdim)
 
@@ -81,12 +83,14 @@ class TensorReductions:
         Op: `ops.shape.Gather`."""
         return ops.shape.Gather.apply(self, index=np.asarray(_array(index)), axis=self._dim(dim))
 
-    def argmax(self, dim=None, keepdim=False):
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Index of the (first) largest value, over everything (flat) or along dim; int64."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         return self._arg(np.argmax, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim=False):
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Index of the (first) smallest value, as `argmax`."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         return self._arg(np.argmin, dim, keepdim)
 
     def _arg(self, find, dim, keepdim):
@@ -97,20 +101,24 @@ class TensorReductions:
             index = find(self._array, axis=self._dim(dim), keepdims=keepdim)
         return type(self)._from_op(np.asarray(index, dtype=np.int64), requires_grad=False)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Product over all elements or along dim. Op: `ops.reduction.Prod`."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.to(dtype)
         return ops.reduction.Prod.apply(x, axis=None if dim is None else self._dim(dim),
                                         keepdims=keepdim)
 
-    def cumsum(self, dim, *, dtype=None):
+    def cumsum(self, dim=None, *, dtype=None, axis=None):
         """Running sums along dim. Op: `ops.reduction.Cumsum`."""
+        dim = axis if axis is not None else dim
         x = self if dtype is None else self.to(dtype)
         return ops.reduction.Cumsum.apply(x, axis=self._dim(dim))
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None):
         """Variance, sum((x - mean)^2) / (n - correction); correction 1 by default, as torch
         (unbiased=False means correction 0). A composition of mean, sub, mul and sum."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         if unbiased is not None and correction is not None:
             raise TypeError("var: give unbiased or correction, not both")
         correction = (1 if unbiased is None else int(bool(unbiased))) if correction is None \
@@ -120,8 +128,10 @@ class TensorReductions:
         centered = self - self.mean(dims, keepdim=True)
         return (centered * centered).sum(dims, keepdim=keepdim) / max(count - correction, 0)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+            keepdims=None):
         """Standard deviation: the square root of `var` (same arguments)."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
     def norm(self, p="fro", dim=None, keepdim=False):
@@ -132,8 +142,9 @@ class TensorReductions:
             return self.abs().sum(self._dims(dim), keepdim=keepdim)
         raise ValueError(f"norm: p must be 'fro', 2 or 1, got {p!r}")
 
-    def logsumexp(self, dim, keepdim=False):
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """log(sum(exp(x))) along dim, computed stably (the max, a constant, taken out)."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         dims = self._dims(dim)
         peak = type(self)._from_op(np.max(self._array, axis=dims, keepdims=True), False)
         peak = type(self)._from_op(np.where(np.isfinite(peak._array), peak._array, 0), False)
@@ -141,12 +152,14 @@ class TensorReductions:
         return total if keepdim else total.reshape([n for i, n in enumerate(total.shape)
                                                     if i not in dims])
 
-    def all(self, dim=None, keepdim=False):
+    def all(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """True where every element (along dim) is nonzero; a bool tensor."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         return type(self)._from_op(np.asarray(np.all(self._array, axis=self._dims(dim),
                                                      keepdims=keepdim)), False)
 
-    def any(self, dim=None, keepdim=False):
+    def any(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """True where any element (along dim) is nonzero; a bool tensor."""
+        dim, keepdim = _alias(dim, keepdim, axis, keepdims)
         return type(self)._from_op(np.asarray(np.any(self._array, axis=self._dims(dim),
                                                      keepdims=keepdim)), False)

@@ -273,6 +273,59 @@ IDIOMS = {
     'softmax without dim': (
         'out = F.softmax(torch.ones(2, 2)).dtype',
         'float32'),
+    # fixed after review: each checked against PyTorch
+    'indexing gives a view': ('x = torch.zeros(2, 3)\nx[0].add_(1)\nx[1][2] = 4.0\nx.narrow(1, 0, 1).fill_(7)\nout = x.tolist()',
+            [[7.0, 1.0, 1.0], [7.0, 0.0, 4.0]]),
+    'y += y differentiates as 2y': ('x = torch.ones(2, requires_grad=True)\ny = x * 1\ny += y\ny.sum().backward()\nout = x.grad',
+            ('float32', [2.0, 2.0])),
+    'nn.init moves the version counter': ('w = torch.ones(2, requires_grad=True)\nx = torch.ones(2, requires_grad=True)\ny = (x * w).sum()\nwith torch.no_grad():\n    torch.nn.init.constant_(w, 3.0)\ny.backward()',
+            ('raises', 'RuntimeError')),
+    'a tensor and None': ('out = torch.ones(2) + None',
+            ('raises', 'TypeError')),
+    'a tensor == a list': ('out = torch.tensor([1, 2]) == [1, 2]',
+            False),
+    'dtypes are singletons': ("x = torch.zeros(2)\nout = (x.dtype is torch.float32, {torch.float32: 'f'}.get(x.dtype), torch.tensor([1]).dtype is torch.long)",
+            (True, 'f', True)),
+    'sum(()) reduces everything': ('out = torch.arange(6.0).reshape(2, 3).sum(())',
+            ('float32', 15.0)),
+    'narrow from the end': ('out = torch.arange(5).narrow(0, -2, 2)',
+            ('int64', [3, 4])),
+    'narrow past the end raises': ('out = torch.arange(5).narrow(0, 3, 4)',
+            ('raises', 'RuntimeError')),
+    'Tensor(Size)': ('out = tuple(torch.Tensor(torch.Size([2, 3])).shape)',
+            (2, 3)),
+    'Tensor(2.0) raises': ('out = torch.Tensor(2.0)',
+            ('raises', 'TypeError')),
+    'cat promotes': ('out = torch.cat([torch.tensor([1]), torch.tensor([2.5])])',
+            ('float32', [1.0, 2.5])),
+    'clamp an int tensor with a float bound': ('out = torch.tensor([1, 5]).clamp(max=2.5)',
+            ('float32', [1.0, 2.5])),
+    'a numpy scalar times a 0-d tensor': ('out = (np.float64(2.0) * torch.tensor(1.0)).dtype',
+            'float32'),
+    "pow's exponent gradient at 0": ('x = torch.tensor([0.0, 2.0])\np = torch.tensor(2.0, requires_grad=True)\n(x ** p).sum().backward()\nout = p.grad',
+            ('float32', 2.7725887298583984)),
+    'a change through .data is hidden': ('x = torch.ones(2, requires_grad=True)\nh = x * 1\ny = h.exp()\nh.data.add_(1)\nout = h._version',
+            0),
+    'bare @no_grad': ('@torch.no_grad\ndef f(x):\n    return (x * 2).requires_grad\nout = f(torch.ones(1, requires_grad=True))',
+            False),
+    'abs()': ('out = abs(torch.tensor([-1.5, 2.0]))',
+            ('float32', [1.5, 2.0])),
+    'zero_grad(set_to_none=False)': ('w = torch.nn.Parameter(torch.ones(2))\nopt = torch.optim.SGD([w], lr=0.1)\n(w * 2).sum().backward()\nopt.zero_grad(set_to_none=False)\nout = w.grad',
+            ('float32', [0.0, 0.0])),
+    'axis aliases on every reduction': ('x = torch.arange(6.0).reshape(2, 3)\nout = (x.amax(axis=0).tolist(), x.prod(axis=1).tolist(), x.argmax(axis=1).tolist(), x.cumsum(axis=1).tolist(), x.logsumexp(axis=1).tolist())',
+            ([3.0, 4.0, 5.0], [0.0, 60.0], [2, 2], [[0.0, 1.0, 3.0], [3.0, 7.0, 12.0]], [2.4076058864593506, 5.40760612487793])),
+    'negative slice steps raise': ('out = torch.arange(3)[::-1]',
+            ('raises', 'ValueError')),
+    'flip': ('out = torch.arange(4).reshape(2, 2).flip(0)',
+            ('int64', [[2, 3], [0, 1]])),
+    'cat with a bad dim': ('out = torch.cat([torch.ones(2), torch.ones(2)], dim=1)',
+            ('raises', 'IndexError')),
+    'randn_like of an int tensor raises': ('out = torch.randn_like(torch.tensor([1, 2]))',
+            ('raises', 'NotImplementedError')),
+    'softmax method needs dim': ('out = torch.ones(2).softmax()',
+            ('raises', 'TypeError')),
+    'gather with index -1 raises': ('out = torch.ones(2, 2).gather(1, torch.tensor([[-1], [0]]))',
+            ('raises', 'RuntimeError')),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"
@@ -331,7 +384,7 @@ def run(snippet, torch, functional):
         exec(snippet, scope)
     except Exception as error:  # the answer may be an exception
         return ("raises", type(error).__name__)
-    return plain(scope["out"])
+    return plain(scope.get("out", "no out: the snippet did not raise"))
 
 
 def same(got, expected):

@@ -79,8 +79,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 def constant_(tensor, value):
     """Fill with `value`."""
-    _target(tensor, "constant_")[...] = value
-    return tensor
+    _target(tensor, "constant_")
+    return _fill(tensor, value)
 
 
 def zeros_(tensor):

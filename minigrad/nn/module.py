@@ -222,10 +222,14 @@ class Module:
         """Same as `train(False)`: BatchNorm uses its running statistics."""
         return self.train(False)
 
-    def zero_grad(self):
-        """Forget the accumulated gradients: every parameter's `.grad` becomes None."""
+    def zero_grad(self, set_to_none=True):
+        """Forget the accumulated gradients: every parameter's `.grad` becomes None (or zeros,
+        with set_to_none=False)."""
         for param in self.parameters():
-            param.grad = None
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad.zero_()
 
     def to(self, dtype):
         """Convert parameters and floating buffers to `dtype` in place (the same Parameter

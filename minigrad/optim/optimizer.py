@@ -73,11 +73,15 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: invalid weight_decay="
                              f"{group['weight_decay']}, must be >= 0")
 
-    def zero_grad(self):
-        """Set every parameter's `.grad` to None (call before each backward)."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's `.grad` to None (call before each backward), or to zeros
+        with set_to_none=False, as PyTorch."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; parameters with grad None are skipped.
