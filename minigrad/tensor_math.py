@@ -129,8 +129,12 @@ class TensorMath:
 
     def _no_grad_binary(self, function, a, b):
         common = dtypes.result_type(a, b)
-        result = function(np.asarray(_array(a)).astype(common, copy=False),
-                          np.asarray(_array(b)).astype(common, copy=False))
+        left = np.asarray(_array(a)).astype(common, copy=False)
+        right = np.asarray(_array(b)).astype(common, copy=False)
+        if common.kind in "iub" and not right.all():
+            raise ZeroDivisionError("integer division or remainder by zero, as in PyTorch")
+        with np.errstate(divide="ignore", invalid="ignore"):  # floats: inf and nan, as torch
+            result = function(left, right)
         return type(self)._from_op(np.asarray(result), requires_grad=False)
 
     def __getitem__(self, index):

@@ -134,6 +134,8 @@ class TensorShape:
         if len(sizes) < self.ndim:
             raise RuntimeError("repeat: the number of repeats can not be smaller than the "
                                "number of dims")
+        if any(r < 0 for r in sizes):
+            raise RuntimeError(f"repeat: repeats can not be negative, got {sizes}")
         shape = (1,) * (len(sizes) - self.ndim) + tuple(self.shape)
         spread = self.reshape([d for n in shape for d in (1, n)])
         tiled = spread.expand([d for r, n in zip(sizes, shape) for d in (r, n)])
