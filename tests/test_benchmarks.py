@@ -24,3 +24,10 @@ def test_bench_conv_prints_a_row_per_shape():
          "--repeats", "1", "--rounds", "2"], capture_output=True, text=True, check=True)
     rows = [line.split()[0] for line in done.stdout.splitlines()[3:]]
     assert rows == ["DIG", "D1"], done.stdout
+
+
+def test_bench_overhead_prints_forward_and_backward_per_op():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_overhead.py"), "--length",
+                           "50", "--repeats", "1"], capture_output=True, text=True, check=True)
+    labels = [line.split()[0] for line in done.stdout.splitlines()[1:]]
+    assert labels == ["forward", "backward", "numpy"], done.stdout
