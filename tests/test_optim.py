@@ -327,8 +327,10 @@ def test_scheduler_state_dict_round_trip():
     for _ in range(3):
         scheduler.step()
     saved = scheduler.state_dict()
-    other = lr_scheduler.CosineAnnealingLR(optim.SGD([nn.Parameter(np.ones(1))], lr=1.0),
-                                           T_max=10)
+    other_opt = optim.SGD([nn.Parameter(np.ones(1))], lr=1.0)
+    other = lr_scheduler.CosineAnnealingLR(other_opt, T_max=10)
+    # As in PyTorch, a step moves the optimizer's current lr: resume restores both.
+    other_opt.load_state_dict(opt.state_dict())
     other.load_state_dict(saved)
     scheduler.step()
     other.step()
@@ -396,3 +398,50 @@ def test_schedulers_match_torch(name, kwargs):
         opt.step()
         scheduler.step()
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def _lr_sequence(torch_or_mg, optim_module, sched_module, epochs=200):
+    """A hand-set warm-up (lr 0.01 for the first epoch, then 0.1) under MultiStepLR chained
+    with ExponentialLR-like StepLR(step_size=1): the classic CIFAR resnet110 recipe, plus a
+    second scheduler on the same optimizer."""
+    w = torch_or_mg.nn.Parameter(torch_or_mg.ones(1, dtype=torch_or_mg.float64))
+    opt = optim_module.SGD([w], lr=0.1, momentum=0.9)
+    first = sched_module.MultiStepLR(opt, milestones=[100, 150], gamma=0.1)
+    second = sched_module.StepLR(opt, step_size=50, gamma=0.5)
+    for group in opt.param_groups:
+        group["lr"] = 0.01  # warm-up, set by hand
+    lrs = []
+    for epoch in range(epochs):
+        if epoch == 1:
+            for group in opt.param_groups:
+                group["lr"] = 0.1  # warm-up over
+        lrs.append(opt.param_groups[0]["lr"])
+        first.step()
+        second.step()
+    return lrs
+
+
+def test_schedulers_chain_and_keep_a_hand_set_lr():
+    lrs = _lr_sequence(mg, optim, lr_scheduler)
+    assert lrs[0] == 0.01 and lrs[1] == 0.1 and lrs[49] == 0.1
+    assert lrs[50] == pytest.approx(0.05) and lrs[100] == pytest.approx(0.0025)
+    assert lrs[150] == pytest.approx(0.1 * 0.5 ** 3 * 0.1 ** 2)
+
+
+@pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step()`")  # no training here
+def test_scheduler_lrs_match_pytorch_over_200_epochs():
+    torch = pytest.importorskip("torch")
+    ours = _lr_sequence(mg, optim, lr_scheduler)
+    theirs = _lr_sequence(torch, torch.optim, torch.optim.lr_scheduler)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    cosine = []
+    for module, sched in ((optim, lr_scheduler), (torch.optim, torch.optim.lr_scheduler)):
+        lib = mg if module is optim else torch
+        opt = module.SGD([lib.nn.Parameter(lib.ones(1, dtype=lib.float64))], lr=0.1)
+        schedule = sched.CosineAnnealingLR(opt, T_max=30, eta_min=0.001)
+        values = []
+        for _ in range(100):  # past T_max the cosine climbs back, as in torch
+            values.append(opt.param_groups[0]["lr"])
+            schedule.step()
+        cosine.append(values)
+    np.testing.assert_allclose(cosine[0], cosine[1], rtol=1e-12)

@@ -1,18 +1,20 @@
 """Learning-rate schedules, as `torch.optim.lr_scheduler`: call `scheduler.step()` once per
 epoch, after the epoch's `optimizer.step()` calls; it writes the new lr into every param group.
 
-Each schedule is a closed form of the epoch count t (`last_epoch`) and each group's initial
-lr (`base_lrs`), so the lr after t calls of step() is always the formula's value at t.
+As in PyTorch, each step *changes the lr the group has now* (a chainable form): StepLR
+multiplies it by gamma at every step_size-th epoch and leaves it alone otherwise. So an lr
+set by hand (a warm-up) is kept, not overwritten by a formula of the epoch, and two
+schedulers on one optimizer compose. Each docstring gives the closed form the steps add up
+to when nothing else touches the lr.
 """
 
-import bisect
 import math
 
 from .optimizer import Optimizer
 
 
 class LRScheduler:
-    """Base class: subclasses define `lr_at(base_lr, epoch)`.
+    """Base class: subclasses define `next_lr(lr, base_lr, epoch)`.
 
     Creating a scheduler records each group's lr as "initial_lr" (its base) and sets epoch 0.
     """
@@ -28,16 +30,17 @@ class LRScheduler:
         self.last_epoch = -1
         self.step()
 
-    def lr_at(self, base_lr, epoch):
-        """The learning rate at `epoch` for a group whose initial lr is `base_lr` (the schedule's
-        closed form; subclasses define it).
-        """
+    def next_lr(self, lr, base_lr, epoch):
+        """The lr for `epoch` of a group whose lr is `lr` now and whose initial lr is
+        `base_lr` (epoch 0 keeps it; subclasses define the rest)."""
         raise NotImplementedError
 
     def step(self):
-        """Advance one epoch and set each group's lr to the schedule's value."""
+        """Advance one epoch and move each group's current lr by the schedule."""
         self.last_epoch += 1
-        self._last_lr = [self.lr_at(base, self.last_epoch) for base in self.base_lrs]
+        self._last_lr = [lr if self.last_epoch == 0 else self.next_lr(lr, base, self.last_epoch)
+                         for lr, base in zip((g["lr"] for g in self.optimizer.param_groups),
+                                             self.base_lrs)]
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
@@ -69,8 +72,8 @@ class StepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma ** (epoch // self.step_size)
+    def next_lr(self, lr, base_lr, epoch):
+        return lr * self.gamma if epoch % self.step_size == 0 else lr
 
 
 class MultiStepLR(LRScheduler):
@@ -85,8 +88,8 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
+    def next_lr(self, lr, base_lr, epoch):
+        return lr * self.gamma ** self.milestones.count(epoch)
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -103,6 +106,11 @@ class CosineAnnealingLR(LRScheduler):
         self.eta_min = eta_min
         super().__init__(optimizer)
 
-    def lr_at(self, base_lr, epoch):
-        cosine = (1 + math.cos(math.pi * epoch / self.T_max)) / 2
-        return self.eta_min + (base_lr - self.eta_min) * cosine
+    def next_lr(self, lr, base_lr, epoch):
+        # PyTorch's recursive form: the ratio of this epoch's cosine term to the last one's,
+        # and at the bottom of each period the step that starts the climb back up.
+        T, eta = self.T_max, self.eta_min
+        if (epoch - 1 - T) % (2 * T) == 0:
+            return lr + (base_lr - eta) * (1 - math.cos(math.pi / T)) / 2
+        return ((1 + math.cos(math.pi * epoch / T)) / (1 + math.cos(math.pi * (epoch - 1) / T))
+                * (lr - eta) + eta)
