@@ -428,7 +428,7 @@ def test_schedulers_chain_and_keep_a_hand_set_lr():
     assert lrs[150] == pytest.approx(0.1 * 0.5 ** 3 * 0.1 ** 2)
 
 
-@pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step()`")  # no training here
+@pytest.mark.filterwarnings("ignore:Detected call of")  # a schedule alone: no training here
 def test_scheduler_lrs_match_pytorch_over_200_epochs():
     torch = pytest.importorskip("torch")
     ours = _lr_sequence(mg, optim, lr_scheduler)
