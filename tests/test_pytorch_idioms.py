@@ -326,6 +326,19 @@ IDIOMS = {
             ('raises', 'TypeError')),
     'gather with index -1 raises': ('out = torch.ones(2, 2).gather(1, torch.tensor([[-1], [0]]))',
             ('raises', 'RuntimeError')),
+    # losses, dropout, ModuleList (issue 12's first slice)
+    "cross_entropy reduction='none' and 'sum'": ("x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=torch.float64, requires_grad=True)\nt = torch.tensor([2, 0])\nF.cross_entropy(x, t, reduction='sum').backward()\nout = (F.cross_entropy(x, t, reduction='none'), x.grad)",
+            (('float64', [1.964368784107945, 3.0658839037574293]), ('float64', [[0.23122389762214904, 0.6285317192117624, -0.8597556168339116], [-0.9533873774220261, 0.017147825545520388, 0.9362395518765058]]))),
+    'nn.CrossEntropyLoss and nn.NLLLoss': ("x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], dtype=torch.float64)\nt = torch.tensor([2, 0])\nout = (torch.nn.CrossEntropyLoss()(x, t).item(), torch.nn.NLLLoss(reduction='sum')(F.log_softmax(x, dim=1), t).item())",
+            (2.515126343932687, 5.030252687865374)),
+    'nn.MSELoss and nn.L1Loss': ("y = torch.tensor([1.0, -2.0, 0.5])\nt = torch.tensor([0.0, 0.0, 1.0])\nout = (torch.nn.MSELoss()(y, t).item(), torch.nn.L1Loss(reduction='sum')(y, t).item(), F.mse_loss(y, t, reduction='none').tolist())",
+            (1.75, 3.5, [1.0, 4.0, 0.25])),
+    'dropout in eval is the identity': ('layer = torch.nn.Dropout(0.5)\nlayer.eval()\nx = torch.ones(4)\nout = layer(x).tolist()',
+            [1.0, 1.0, 1.0, 1.0]),
+    'dropout keeps and scales': ('x = torch.ones(1000)\ny = F.dropout(x, 0.5)\nout = sorted(set(y.tolist()))',
+            [0.0, 2.0]),
+    'ModuleList': ('layers = torch.nn.ModuleList([torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)])\nout = (len(layers), len(list(layers.parameters())), type(layers[1]).__name__)',
+            (2, 4, 'Linear')),
     # function forms
     "factories": (
         "out = (torch.arange(3).dtype, torch.arange(0.0, 1.0, 0.5).dtype, torch.full((2,), 1)"

@@ -8,7 +8,8 @@ is derived in docs/derivations.md and stated in the op's docstring.
 
     Activations     relu, tanh, sigmoid, softmax, log_softmax     activation.py
     Linear          linear                                        linear.py
-    Losses          cross_entropy, mse_loss                       loss.py
+    Losses          cross_entropy, nll_loss, mse_loss, l1_loss    loss.py
+    Dropout         dropout                                       dropout.py
     Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
                     spatial_separable_conv2d, depthwise_separable_conv2d
                     conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
@@ -24,7 +25,8 @@ from .activation import log_softmax, relu, sigmoid, softmax, tanh
 from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
                    spatial_separable_conv2d)
 from .linear import linear
-from .loss import cross_entropy, mse_loss
+from .dropout import dropout
+from .loss import cross_entropy, l1_loss, mse_loss, nll_loss
 from .normalization import batch_norm
 from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d
 from .residual import shortcut_projection, skip_add, zero_pad_shortcut
@@ -33,6 +35,7 @@ from .shape import pad
 # The public API; also what `pydoc minigrad.functional` documents.
 __all__ = [
     "relu", "tanh", "sigmoid", "softmax", "log_softmax", "linear", "cross_entropy", "mse_loss",
+    "nll_loss", "l1_loss", "dropout",
     "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
     "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",

@@ -9,11 +9,12 @@ import sys
 
 from .. import functional
 from . import init
-from .activation import ReLU, Sigmoid, Tanh
-from .container import Flatten, Identity, Sequential
+from .activation import Dropout, ReLU, Sigmoid, Tanh
+from .container import Flatten, Identity, ModuleList, Sequential
 from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
                    SpatialSeparableConv2d)
 from .linear import Linear
+from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
@@ -24,7 +25,8 @@ __all__ = [
     "Conv2d", "DepthwiseConv2d", "PointwiseConv2d", "SpatialSeparableConv2d",
     "DepthwiseSeparableConv2d", "BatchNorm1d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid",
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
-    "ProjectionShortcut", "init", "functional",
+    "ProjectionShortcut", "init", "functional", "Dropout", "ModuleList", "CrossEntropyLoss",
+    "NLLLoss", "MSELoss", "L1Loss",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.

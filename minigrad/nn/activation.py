@@ -1,6 +1,7 @@
-"""Elementwise activations as modules, so they can sit in a Sequential."""
+"""Elementwise activations as modules, so they can sit in a Sequential, and Dropout."""
 
 from .. import functional as F
+from ..functional.checks import number
 from .module import Module
 
 
@@ -23,3 +24,19 @@ class Sigmoid(Module):
 
     def forward(self, x):
         return F.sigmoid(x)
+
+
+class Dropout(Module):
+    """Zero each element with probability p in training, scaling the rest by 1 / (1 - p);
+    the identity in eval mode (`model.eval()`), as torch.nn.Dropout: `F.dropout`."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        number("Dropout", "p", p, low=0, high=1)
+        self.p, self.inplace = p, inplace
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

@@ -1,4 +1,5 @@
-"""Modules that arrange other modules: Sequential, and the do-nothing Identity and Flatten."""
+"""Modules that arrange other modules: Sequential, ModuleList, and the do-nothing Identity and
+Flatten."""
 
 from .module import Module
 
@@ -17,10 +18,7 @@ class Sequential(Module):
 
     def append(self, module):
         """Add `module` at the end. Returns self."""
-        if not isinstance(module, Module):
-            raise TypeError(f"Sequential: expected a Module, got {type(module).__name__}")
-        setattr(self, str(len(self._modules)), module)
-        return self
+        return _append_child(self, module)
 
     def forward(self, x):
         for module in self._modules.values():
@@ -64,3 +62,43 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class ModuleList(Module):
+    """A list of modules, registered as children "0", "1", ... (so their parameters are the
+    list's), as torch.nn.ModuleList. It has no forward: index it, or loop over it."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.extend(modules)
+
+    def append(self, module):
+        """Add `module` at the end. Returns self."""
+        return _append_child(self, module)
+
+    def extend(self, modules):
+        """Append each of `modules`. Returns self."""
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __getitem__(self, index):
+        children = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(children[index])
+        return children[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+def _append_child(container, module):
+    """Register `module` as the container's next child, named by its position."""
+    if not isinstance(module, Module):
+        raise TypeError(f"{type(container).__name__}: expected a Module, got "
+                        f"{type(module).__name__}")
+    setattr(container, str(len(container._modules)), module)
+    return container
