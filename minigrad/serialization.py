@@ -99,6 +99,10 @@ def _encode(value, where, arrays, open_containers):
                               for i, item in enumerate(value)]}
         open_containers.discard(id(value))
         return node
+    if hasattr(value, "state_dict"):  # a Module or an optimizer, which torch.save pickles
+        raise TypeError(f"save: {_describe(where)} is a {type(value).__name__}; minigrad never "
+                        f"pickles a whole object: save its .state_dict() and restore it with "
+                        f".load_state_dict(mg.load(path))")
     raise TypeError(f"save: {_describe(where)} is a {type(value).__name__}, which a checkpoint "
                     f"cannot hold; allowed are dict, list, tuple, numpy arrays, Tensors, numpy "
                     f"scalars, int, float, bool, str and None")

@@ -92,3 +92,14 @@ def test_module_list_registers_its_modules():
     assert [name for name, _ in layers.named_parameters()] == ["0.weight", "0.bias", "1.weight",
                                                                 "1.bias"]
     assert len(layers[:2]) == 2 and [type(m).__name__ for m in layers][-1] == "ReLU"
+
+
+def test_saving_a_whole_module_says_to_save_its_state_dict(tmp_path):
+    """torch.save(model) pickles it; minigrad never pickles, and says what to write."""
+    model = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match=r"save its \.state_dict\(\)"):
+        mg.save(model, tmp_path / "model.npz")
+    mg.save(model.state_dict(), tmp_path / "model.npz")
+    other = nn.Linear(2, 2)
+    other.load_state_dict(mg.load(tmp_path / "model.npz"))
+    np.testing.assert_array_equal(other.weight.detach().numpy(), model.weight.detach().numpy())
