@@ -66,7 +66,8 @@ class TensorInPlace:
             raise RuntimeError(f"{name}: this tensor is part of a graph and another op has "
                                f"used it already; minigrad cannot change it in place there "
                                f"(docs/pytorch.md): write it out of place, y = y ... ")
-        old = Tensor._from_op(self._array.copy(), requires_grad=True)  # the value before
+        # The value before, holding the tensor's place in the graph so far.
+        old = Tensor._from_op(self._array.copy(), requires_grad=self.requires_grad)
         old._node = self._node
         # x.add_(x): the argument is the old value too
         new = out_of_place(old, *(old if o is self else o for o in others))

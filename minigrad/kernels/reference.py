@@ -108,12 +108,6 @@ def conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups)
 # Depthwise is the groups = C case: weight (C m, 1, kH, kW), m filters per channel, and no
 # channel sum (Cg = 1). Pointwise is a 1 x 1 kernel: conv2d(x, w, b, (1, 1), no padding, ...).
 
-def depthwise_conv2d(x, weight, bias, stride, padding, dilation):
-    """y = conv2d(x, weight, bias, ..., groups=C): each channel filtered on its own.
-    VJP: conv2d's, with groups = C."""
-    return conv2d(x, weight, bias, stride, padding, dilation, groups=x.shape[1])
-
-
 # ----- pooling -----------------------------------------------------------------------------
 
 def max_pool2d(x, kernel, stride, padding):

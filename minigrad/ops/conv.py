@@ -65,7 +65,7 @@ class DepthwiseConv2d(Function):
                                                           g[n, c m + k, i, j]
           dL/db = sum of g over n, i, j
 
-    Kernels: `reference.depthwise_conv2d` (conv2d with groups = C); the fast one is
+    Kernels: `reference.conv2d` with groups = C (`dispatch.ReferenceDepthwise`); the fast one is
     depthwise_bands.py (banded matrix products).
     """
 
