@@ -148,22 +148,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if create_graph:
         raise NotImplementedError("autograd.grad: create_graph=True (gradients of gradients) is "
                                   "not supported: minigrad's backward runs on numpy arrays")
-    outputs = [outputs] if hasattr(outputs, "_array") else list(outputs)
     inputs = [inputs] if hasattr(inputs, "_array") else list(inputs)
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    elif hasattr(grad_outputs, "_array") or isinstance(grad_outputs, np.ndarray):
-        grad_outputs = [grad_outputs]
-    starts = []
-    for output, given in zip(outputs, grad_outputs):
-        if not output.requires_grad:
-            raise RuntimeError("autograd.grad: an output does not require grad and has no graph")
-        if given is None:
-            if output._array.size != 1:
-                raise RuntimeError("autograd.grad: grad can be implicitly created only for "
-                                   "scalar outputs; pass grad_outputs")
-            given = np.ones_like(output._array)
-        starts.append((output, np.asarray(getattr(given, "_array", given), output.dtype)))
+    starts = _starts("autograd.grad", outputs, grad_outputs)
     with no_grad():
         found = _propagate(starts, bool(retain_graph), capture={id(t) for t in inputs})
     results = []
@@ -173,6 +159,49 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                "outputs; set allow_unused=True to get None for it")
         results.append(t._plain(found[id(t)]) if id(t) in found else None)
     return tuple(results)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Add to `.grad` of every leaf the gradient of the sum over `tensors` (a Tensor or a
+    sequence), each weighted by its entry of `grad_tensors`, in one backward pass, as
+    `torch.autograd.backward`."""
+    if create_graph:
+        raise NotImplementedError("autograd.backward: create_graph=True (gradients of "
+                                  "gradients) is not supported: minigrad's backward runs on "
+                                  "numpy arrays")
+    if inputs is not None:
+        raise NotImplementedError("autograd.backward: inputs= is not supported; call "
+                                  "tensor.backward(inputs=...) on one tensor instead")
+    starts = _starts("autograd.backward", tensors, grad_tensors)
+    with no_grad():
+        _propagate(starts, bool(retain_graph))
+
+
+def _starts(op, outputs, grad_outputs):
+    """(output, dL/doutput array) pairs; a one-element output's gradient defaults to 1."""
+    outputs = [outputs] if hasattr(outputs, "_array") else list(outputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif hasattr(grad_outputs, "_array") or isinstance(grad_outputs, np.ndarray):
+        grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"{op}: got {len(grad_outputs)} gradients for {len(outputs)} "
+                           f"tensors")
+    starts = []
+    for output, given in zip(outputs, grad_outputs):
+        if not output.requires_grad:
+            raise RuntimeError(f"{op}: a tensor does not require grad and has no graph")
+        if given is None:
+            if output._array.size != 1:
+                raise RuntimeError(f"{op}: grad can be implicitly created only for "
+                                   f"scalar outputs; pass the gradients")
+            given = np.ones_like(output._array)
+        given = np.asarray(getattr(given, "_array", given), output.dtype)
+        if given.shape != output._array.shape:
+            raise RuntimeError(f"{op}: a gradient has shape {given.shape} but its tensor "
+                               f"{output._array.shape}")
+        starts.append((output, given))
+    return starts
 
 
 def _propagate(starts, retain_graph, capture=None):

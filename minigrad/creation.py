@@ -4,7 +4,8 @@ arange, linspace, the *_like forms, random tensors (randn, rand, randint, randpe
 
 Dtypes are PyTorch's: Python floats give float32, Python ints int64 (`arange(3)` is int64,
 `full((2,), 1.0)` float32); factories of zeros, ones and random floats are float32 unless
-`dtype=` says otherwise. The `device` argument may only be "cpu".
+`dtype=` says otherwise. "float32" here means the default dtype, which
+`mg.set_default_dtype(mg.float64)` changes, as in torch. The `device` argument may only be "cpu".
 """
 
 import numpy as np
@@ -58,18 +59,18 @@ def is_tensor(obj):
 
 def _filled(shape, value, dtype, requires_grad, device):
     dtype = dtype or (dtypes.result_type(value) if isinstance(value, (bool, int, float))
-                      else np.float32)
+                      else dtypes.get_default_dtype())
     return _made(np.full(_shape(shape), value, dtype=dtype), requires_grad, device)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of zeros: `zeros(2, 3)` or `zeros((2, 3))`; float32 unless `dtype` is given."""
-    return _filled(size, 0, dtype or np.float32, requires_grad, device)
+    return _filled(size, 0, dtype or dtypes.get_default_dtype(), requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
     """A tensor of ones, as `zeros`."""
-    return _filled(size, 1, dtype or np.float32, requires_grad, device)
+    return _filled(size, 1, dtype or dtypes.get_default_dtype(), requires_grad, device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
@@ -115,7 +116,7 @@ def _floating_dtype(op, dtype):
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (m defaults to n), float32 unless dtype is given."""
-    return _made(np.eye(n, m, dtype=dtype or np.float32), requires_grad, device)
+    return _made(np.eye(n, m, dtype=dtype or dtypes.get_default_dtype()), requires_grad, device)
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
@@ -129,20 +130,20 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from start to end, both included; float32 by default."""
-    return _made(np.linspace(start, end, steps).astype(dtype or np.float32), requires_grad,
+    return _made(np.linspace(start, end, steps).astype(dtype or dtypes.get_default_dtype()), requires_grad,
                  device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples, float32 unless `dtype` is given; pass `generator=` (an
     mg.Generator or a numpy Generator) to reproduce them."""
-    data = rng(generator).standard_normal(_shape(size)).astype(dtype or np.float32)
+    data = rng(generator).standard_normal(_shape(size)).astype(dtype or dtypes.get_default_dtype())
     return _made(data, requires_grad, device)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1), as `randn`."""
-    data = rng(generator).random(_shape(size)).astype(dtype or np.float32)
+    data = rng(generator).random(_shape(size)).astype(dtype or dtypes.get_default_dtype())
     return _made(data, requires_grad, device)
 
 

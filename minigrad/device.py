@@ -1,4 +1,10 @@
-"""`device`: minigrad computes on the CPU only; asking for another device is a clear error."""
+"""`device`: minigrad computes on the CPU only; asking for another device is a clear error.
+
+`mg.cuda` and `mg.backends` answer the questions scripts ask before choosing a device
+(`torch.cuda.is_available()`, `torch.backends.mps.is_available()`) the way torch answers them
+on a machine without accelerators, so those lines run unchanged."""
+
+import types
 
 
 class device:
@@ -24,3 +30,18 @@ def _check_device(name):
         raise RuntimeError(f"device: minigrad runs on the CPU only, got device {name!r}; leave "
                            f"out .to(device) / .cuda(), or write device='cpu'")
     return "cpu"
+
+
+def _false():
+    return False
+
+
+#: torch.cuda's questions, answered as on a machine without a GPU.
+cuda = types.SimpleNamespace(is_available=_false, device_count=lambda: 0,
+                             manual_seed=lambda seed: None, manual_seed_all=lambda seed: None)
+
+#: torch.backends: no MPS; cudnn's switches are accepted (there is no cuDNN to steer).
+backends = types.SimpleNamespace(
+    mps=types.SimpleNamespace(is_available=_false, is_built=_false),
+    cudnn=types.SimpleNamespace(benchmark=False, deterministic=False, enabled=True,
+                                is_available=_false))

@@ -29,7 +29,28 @@ bool_ = np.dtype(np.bool_)
 ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
            "short": int16, "bool": bool_}
 
-DEFAULT_FLOAT = np.dtype(np.float32)
+# torch's default dtype: what Python floats and the float factories (zeros, randn, ...)
+# become. One setting for the whole process, as in torch; change it with set_default_dtype.
+_default_float = [np.dtype(np.float32)]
+
+
+def get_default_dtype():
+    """The dtype Python floats and the float factories give (float32 unless changed)."""
+    return _default_float[0]
+
+
+def set_default_dtype(d):
+    """Make `d` (float32 or float64) the default floating dtype, as torch.set_default_dtype:
+    `mg.tensor([1.5])`, `mg.zeros(2)`, `int_tensor * 2.5` and new layers' weights follow it."""
+    try:
+        dtype = np.dtype(d)
+    except TypeError:
+        dtype = None
+    if dtype not in (float32, float64, float16):
+        raise TypeError(f"set_default_dtype: only floating-point types are supported as the "
+                        f"default type, got {d!r}")
+    _default_float[0] = dtype
+
 _KIND = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating
 
 
@@ -74,7 +95,7 @@ def result_type(*operands):
         elif isinstance(x, (int, np.integer)):  # numpy scalars count as Python numbers
             number = promote_types(number, np.dtype(np.int64))
         elif isinstance(x, (float, np.floating)):
-            number = promote_types(number, DEFAULT_FLOAT)
+            number = promote_types(number, get_default_dtype())
         elif np.ndim(x):
             dimensioned = promote_types(dimensioned, x.dtype)
         else:
@@ -88,4 +109,5 @@ def construction_dtype(array, from_python):
     numbers (`from_python`) is float32, int64 or bool by its kind."""
     if not from_python:
         return array.dtype
-    return {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: DEFAULT_FLOAT}[kind(array.dtype)]
+    return {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: get_default_dtype()}[
+        kind(array.dtype)]

@@ -195,7 +195,7 @@ def _inputs(inputs, rule):
         return list(inputs), arrays  # the common case: Tensors of one dtype, nothing to cast
     target = dtypes.result_type(*inputs)
     if rule == "float" and not dtypes.is_floating(target):
-        target = dtypes.DEFAULT_FLOAT
+        target = dtypes.get_default_dtype()
     tensors = [x if isinstance(x, Tensor) else _constant(x, target) for x in inputs]
     arrays = [t._array if t._array.dtype == target else t._array.astype(target) for t in tensors]
     return tensors, arrays

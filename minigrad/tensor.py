@@ -19,10 +19,11 @@ from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_reductions import TensorReductions
 from .device import _check_device, device
+from .tensor_selection import TensorSelection
 from .tensor_shape import Size, TensorShape
 
 
-class Tensor(TensorMath, TensorReductions, TensorShape, TensorInPlace):
+class Tensor(TensorMath, TensorReductions, TensorSelection, TensorShape, TensorInPlace):
     """An n-dimensional array that can record the ops applied to it and differentiate them.
 
     As `torch.Tensor`: `Tensor(2, 3)` is a 2 x 3 float32 tensor (of zeros here; PyTorch leaves

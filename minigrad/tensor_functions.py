@@ -12,7 +12,9 @@ METHODS = ("exp", "log", "sqrt", "abs", "clamp", "clip", "relu", "tanh", "sigmoi
            "log_softmax", "sum", "mean", "prod", "cumsum", "var", "std", "norm", "logsumexp",
            "max", "min", "amax", "amin", "argmax", "argmin", "all", "any", "gather", "flatten",
            "reshape", "transpose", "swapaxes", "permute", "squeeze", "unsqueeze", "t", "narrow",
-           "chunk", "split", "numel")
+           "chunk", "split", "numel", "sort", "argsort", "topk", "index_select", "masked_fill",
+           "unbind", "select", "roll", "eq", "ne", "lt", "le", "gt", "ge", "equal",
+           "is_floating_point")
 
 
 def _as_function(name):

@@ -193,6 +193,10 @@ class TensorMath:
         """Limit the values to [min, max] (either may be None). `clip` is the same method.
         Op: `ops.elementwise.Clip`."""
         common = dtypes.result_type(self, *(b for b in (min, max) if b is not None))
+        if isinstance(min, tensor_module.Tensor) or isinstance(max, tensor_module.Tensor):
+            # Tensor bounds, elementwise: max(x, min) then min(., max), as torch applies them.
+            y = self if min is None else ops.elementwise.Maximum.apply(self.to(common), min)
+            return y if max is None else ops.elementwise.Minimum.apply(y.to(common), max)
         return ops.elementwise.Clip.apply(self.to(common), low=min, high=max)
 
     clip = clamp

@@ -15,6 +15,7 @@ import pytest
 
 import minigrad
 import minigrad.nn.functional as minigrad_F
+import idioms_selection
 
 # (snippet, the answer PyTorch gives)
 IDIOMS = {
@@ -366,6 +367,8 @@ IDIOMS = {
     "inference_mode": ("x = torch.ones(1, requires_grad=True)\nwith torch.inference_mode():\n"
                        "    y = x * 2\nout = y.requires_grad", False),
 }
+
+IDIOMS.update(idioms_selection.IDIOMS)
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {

@@ -1,0 +1,87 @@
+"""PyTorch-spelled snippets for sorting, picking and comparing by name (topk, sort,
+index_select, masked_fill, roll, eq, ...), the default dtype and the device questions, in
+the form of tests/test_pytorch_idioms.py: each answer is what PyTorch gives, written in, and
+checked against PyTorch itself where it is installed. tests/test_pytorch_idioms.py runs
+them."""
+
+IDIOMS = {
+    'topk values and indices': (
+        'x = torch.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 5.0]])\nv, i = x.topk(2, dim=1)\nout = (v, i)',
+        (('float32', [[3.0, 2.0], [5.0, 5.0]]), ('int64', [[0, 2], [1, 2]]))),
+    'topk smallest': (
+        'v, i = torch.tensor([3.0, 1.0, 2.0]).topk(2, largest=False)\nout = (v, i)',
+        (('float32', [1.0, 2.0]), ('int64', [1, 2]))),
+    'topk gradient': (
+        'x = torch.tensor([3.0, 1.0, 2.0], requires_grad=True)\n(x.topk(2).values * torch.tensor([1.0, 10.0])).sum().backward()\nout = x.grad',
+        ('float32', [1.0, 0.0, 10.0])),
+    'topk k too large': (
+        'out = torch.ones(3).topk(4)',
+        ('raises', 'RuntimeError')),
+    'sort descending': (
+        'v, i = torch.tensor([1.0, 3.0, 2.0]).sort(descending=True)\nout = (v, i)',
+        (('float32', [3.0, 2.0, 1.0]), ('int64', [1, 2, 0]))),
+    'sort of ints keeps the dtype': (
+        'out = torch.sort(torch.tensor([3, 1, 2]))[0]',
+        ('int64', [1, 2, 3])),
+    'argsort': (
+        'out = torch.tensor([[2.0, 1.0, 3.0]]).argsort(dim=1)',
+        ('int64', [[1, 0, 2]])),
+    'eq is elementwise': (
+        'out = torch.tensor([1, 2, 3]).eq(torch.tensor([1, 0, 3]))',
+        ('bool', [True, False, True])),
+    'eq with a number': (
+        'out = torch.eq(torch.tensor([1.0, 2.0]), 2)',
+        ('bool', [False, True])),
+    'the accuracy idiom': (
+        'pred = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]).argmax(dim=1, keepdim=True)\ntarget = torch.tensor([1, 1, 1])\nout = pred.eq(target.view_as(pred)).sum().item()',
+        2),
+    'the top-k accuracy idiom': (
+        'output = torch.tensor([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]])\ntarget = torch.tensor([2, 0])\n_, pred = output.topk(2, 1, True, True)\npred = pred.t()\ncorrect = pred.eq(target.view(1, -1).expand_as(pred))\nout = (correct[:1].reshape(-1).float().sum(0), correct[:2].reshape(-1).float().sum(0).mul_(100.0 / 2))',
+        (('float32', 1.0), ('float32', 100.0))),
+    'ne lt le gt ge': (
+        'x = torch.tensor([1, 2, 3])\nout = (x.ne(2), x.lt(2), x.le(2), x.gt(2), x.ge(2))',
+        (('bool', [True, False, True]), ('bool', [True, False, False]), ('bool', [True, True, False]), ('bool', [False, False, True]), ('bool', [False, True, True]))),
+    'equal': (
+        'out = (torch.equal(torch.ones(2), torch.ones(2)), torch.ones(2).equal(torch.ones(3)))',
+        (True, False)),
+    'index_select': (
+        'x = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)\ny = x.index_select(0, torch.tensor([2, 0, 2]))\ny.sum().backward()\nout = (y, x.grad)',
+        (('float32', [[5.0, 6.0], [1.0, 2.0], [5.0, 6.0]]), ('float32', [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]]))),
+    'index_select out of range': (
+        'out = torch.ones(3).index_select(0, torch.tensor([3]))',
+        ('raises', 'IndexError')),
+    'masked_fill': (
+        'x = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)\ny = x.masked_fill(x < 0, 0.0)\ny.sum().backward()\nout = (y, x.grad)',
+        (('float32', [1.0, 0.0, 3.0]), ('float32', [1.0, 0.0, 1.0]))),
+    'masked_fill needs a bool mask': (
+        'out = torch.ones(2).masked_fill(torch.tensor([1, 0]), 0.0)',
+        ('raises', 'RuntimeError')),
+    'unbind': (
+        'out = torch.tensor([[1, 2], [3, 4]]).unbind(1)',
+        (('int64', [1, 3]), ('int64', [2, 4]))),
+    'select': (
+        'out = torch.tensor([[1, 2], [3, 4]]).select(1, 0)',
+        ('int64', [1, 3])),
+    'roll': (
+        'x = torch.tensor([[1, 2, 3], [4, 5, 6]])\nout = (x.roll(1, 1), x.roll(-1, 0), x.roll(1), torch.roll(x, (1, 1), (0, 1)))',
+        (('int64', [[3, 1, 2], [6, 4, 5]]), ('int64', [[4, 5, 6], [1, 2, 3]]), ('int64', [[6, 1, 2], [3, 4, 5]]), ('int64', [[6, 4, 5], [3, 1, 2]]))),
+    'is_floating_point': (
+        'out = (torch.ones(1).is_floating_point(), torch.tensor([1]).is_floating_point())',
+        (True, False)),
+    'clamp with tensor bounds': (
+        'out = torch.tensor([0.0, 2.0, 5.0]).clamp(torch.tensor([1.0, 1.0, 1.0]), torch.tensor(4.0))',
+        ('float32', [1.0, 2.0, 4.0])),
+    'set_default_dtype': (
+        'torch.set_default_dtype(torch.float64)\ntry:\n    out = (torch.tensor([1.5]).dtype, torch.zeros(1).dtype, (torch.tensor([1]) * 2.5).dtype, torch.get_default_dtype())\nfinally:\n    torch.set_default_dtype(torch.float32)',
+        ('float64', 'float64', 'float64', 'float64')),
+    'set_default_dtype refuses ints': (
+        'out = torch.set_default_dtype(torch.int64)',
+        ('raises', 'TypeError')),
+    'cuda and mps are absent': (
+        'out = (torch.cuda.is_available(), torch.backends.mps.is_available(), torch.cuda.device_count())',
+        (False, False, 0)),
+    'autograd.backward of two losses': (
+        'a = torch.ones(2, requires_grad=True)\ntorch.autograd.backward([(a * 2).sum(), (a * 3).sum()])\nout = a.grad',
+        ('float32', [5.0, 5.0])),
+}
+
