@@ -399,6 +399,9 @@ def test_state_dict_errors():
         loader.load_state_dict({"generator": np.random.MT19937(0).state})
     with pytest.raises(ValueError, match="not random"):
         DataLoader(data).load_state_dict(loader.state_dict())
+    unlinked = DataLoader(data, sampler=RandomSampler(data), generator=seeded(0))
+    with pytest.raises(ValueError, match="default generator"):  # the sampler's decides
+        unlinked.state_dict()
 
 
 def test_the_old_call_form_says_what_to_write():

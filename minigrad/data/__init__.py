@@ -1,5 +1,6 @@
 """Data sets and mini-batches.
 
+    import minigrad as mg
     from minigrad.data import load_digits, DataLoader, TensorDataset
     split = load_digits(test_fraction=0.2, seed=0)        # bundled, no download
     loader = DataLoader(TensorDataset(split.x_train, split.y_train), batch_size=64,

@@ -154,8 +154,11 @@ class DataLoader:
     def _order_generator(self):
         """The generator that decides the order, or None if the order is not random."""
         sampler = getattr(self.batch_sampler, "sampler", self.sampler)
-        generator = getattr(sampler, "generator", None) or self.generator
-        if generator is None and isinstance(sampler, (RandomSampler, SubsetRandomSampler)):
+        if not isinstance(sampler, (RandomSampler, SubsetRandomSampler)):
+            return self.generator  # a custom sampler may draw from it
+        # The sampler's own generator decides, even if the loader was given another one.
+        generator = sampler.generator
+        if generator is None:
             raise ValueError("DataLoader.state_dict: the order is drawn from the default "
                              "generator, which the loader does not own; build the loader "
                              "with generator=mg.Generator().manual_seed(seed) to checkpoint "
