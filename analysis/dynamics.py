@@ -18,7 +18,7 @@ import numpy as np
 import minigrad as mg
 import minigrad.functional as F
 from minigrad import nn, optim
-from minigrad.data import DataLoader
+from minigrad.utils.data import DataLoader, TensorDataset
 from minigrad.models.resnet import resnet
 from minigrad.models.stacks import plain_mlp, residual_mlp
 
@@ -29,8 +29,8 @@ def fit(model, split, epochs, lr, batch_size=64, seed=0, record=False, progress=
     """Train with SGD (momentum 0.9). Returns {"loss": per-step losses, "heatmap": per-step
     activation-gradient norms (steps, L+1) or None, "train_loss", "test_accuracy"}."""
     optimizer = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    loader = DataLoader(split.x_train, split.y_train, batch_size=batch_size, shuffle=True,
-                        seed=seed)
+    loader = DataLoader(TensorDataset(split.x_train, split.y_train), batch_size=batch_size,
+                        shuffle=True, generator=mg.Generator().manual_seed(seed))
     recorder = GradientRecorder(model) if record else None
     losses = []
     for _ in range(epochs):

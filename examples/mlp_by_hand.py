@@ -14,7 +14,8 @@ import numpy as np
 import minigrad as mg
 import minigrad.functional as F
 from minigrad import nn
-from minigrad.data import DataLoader, load_digits
+from minigrad.data import load_digits
+from minigrad.utils.data import DataLoader, TensorDataset
 
 
 def accuracy(model, x, y):
@@ -29,7 +30,8 @@ def main(epochs=20, lr=0.1, hidden=64, seed=0):
     model = nn.Sequential(nn.Flatten(), nn.Linear(64, hidden, generator=generator), nn.ReLU(),
                           nn.Linear(hidden, 10, generator=generator))
     params = list(model.parameters())  # two weights and two biases
-    loader = DataLoader(split.x_train, split.y_train, batch_size=32, shuffle=True, seed=seed)
+    loader = DataLoader(TensorDataset(split.x_train, split.y_train), batch_size=32,
+                        shuffle=True, generator=mg.Generator().manual_seed(seed))
     for epoch in range(1, epochs + 1):
         for x, y in loader:
             loss = F.cross_entropy(model(x), y)

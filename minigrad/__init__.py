@@ -8,7 +8,7 @@
 Reading order (the layers of the README's "How minigrad is built"): tensor.py, function.py
 and autograd.py (the graph), kernels/ (the array math, reference.py first), ops/ (one
 Function per op), functional/ (the public op API), gradcheck.py (the proof), then nn/,
-optim/ and data/.
+optim/, utils/data/ and data/.
 """
 
 from . import dtypes, functional
@@ -25,7 +25,7 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .tensor_functions import *  # noqa: F401,F403  (mg.exp, mg.max, mg.where, ...)
 from .tensor_functions import METHODS as _METHODS
 from . import nn, optim
-from . import data, kernels
+from . import data, kernels, utils
 from .serialization import load, save
 
 # dtypes, spelled as in PyTorch (mg.float32, mg.long, ...); they are numpy's.
@@ -40,8 +40,8 @@ __all__ = [
     "full_like", "randn_like", "rand_like", "randn", "rand", "randint", "randperm",
     "Generator", "manual_seed", "concatenate", "concat", "cat", "stack", "no_grad",
     "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
-    "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "save",
-    "load", "matmul", "where", "maximum", "minimum", "allclose", "cuda", "backends",
+    "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "utils",
+    "save", "load", "matmul", "where", "maximum", "minimum", "allclose", "cuda", "backends",
     "get_default_dtype", "set_default_dtype", *_METHODS,
 ]
 

@@ -23,6 +23,7 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import data as mgdata
 from minigrad import optim
+from minigrad.utils.data import DataLoader, TensorDataset
 
 from . import CONSTRUCTORS, build
 
@@ -172,8 +173,10 @@ def train(args):
                   generator=np.random.default_rng(args.seed))
     optimizer = make_optimizer(args, model.parameters())
     scheduler = make_scheduler(args, optimizer)
-    loader = mgdata.DataLoader(x_train, y_train, batch_size=args.batch_size, shuffle=True,
-                               seed=args.seed)
+    # A TensorDataset of arrays takes the DataLoader's fast path (one fancy index per batch).
+    # The loader's own seeded generator makes its order checkpointable.
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=args.batch_size,
+                        shuffle=True, generator=mg.Generator().manual_seed(args.seed))
     # position: where in training we are, plus the running sums of an unfinished epoch.
     position = {"epoch": 0, "batch": 0, "loss_sum": 0.0, "correct": 0, "seen": 0}
     epoch_start_loader = loader.state_dict()

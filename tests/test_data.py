@@ -1,6 +1,6 @@
 """minigrad.data: the bundled digits (split, stratification, standardization, the file's hash),
-DataLoader (coverage, batching, reproducible shuffles, exact resume), and the MNIST and
-CIFAR-10 readers on small files written here in both formats."""
+and the MNIST and CIFAR-10 readers on small files written here in both formats. The
+DataLoader (minigrad.utils.data's, also exported here) is tested in test_utils_data.py."""
 
 import gzip
 import hashlib
@@ -9,10 +9,8 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
 
-import minigrad as mg
-from minigrad.data import DataLoader, load_cifar10, load_digits, load_mnist
+from minigrad.data import load_cifar10, load_digits, load_mnist
 from minigrad.data.digits import read_digits_raw, stratified_split
 
 # Copied from /work/shared/data/digits.csv.gz.sha256: the bundled file must be that exact file.
@@ -112,115 +110,6 @@ def test_digits_test_fraction_zero_and_bad_values():
     for bad in (1, 1.5, -0.1, "0.2", True):
         with pytest.raises(ValueError, match="test_fraction"):
             load_digits(test_fraction=bad)
-
-
-# ----- DataLoader -----------------------------------------------------------------------------
-
-
-def epoch_labels(loader):
-    return [y.numpy().copy() for _, y in loader]
-
-
-@given(n=st.integers(1, 40), batch_size=st.integers(1, 12), drop_last=st.booleans(),
-       shuffle=st.booleans(), seed=st.integers(0, 2**32 - 1))
-def test_loader_covers_every_sample_once_per_epoch(n, batch_size, drop_last, shuffle, seed):
-    x = np.arange(n, dtype=np.float32)[:, None] * np.ones((1, 3), dtype=np.float32)
-    y = np.arange(n)
-    loader = DataLoader(x, y, batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last)
-    for _ in range(2):
-        batches = list(loader)
-        assert len(batches) == len(loader)
-        sizes = [len(yb) for _, yb in batches]
-        if drop_last:
-            assert len(loader) == n // batch_size
-            assert all(s == batch_size for s in sizes)
-        else:
-            assert len(loader) == -(-n // batch_size)
-            assert all(s == batch_size for s in sizes[:-1]) and 1 <= sizes[-1] <= batch_size
-        seen = np.concatenate([yb.numpy() for _, yb in batches]) if batches else np.array([])
-        assert len(np.unique(seen)) == len(seen) == sum(sizes)
-        if not drop_last:
-            np.testing.assert_array_equal(np.sort(seen), y)
-        if not shuffle:
-            np.testing.assert_array_equal(seen, y[:len(seen)])
-        for xb, yb in batches:  # inputs stay paired with their labels
-            np.testing.assert_array_equal(xb.numpy()[:, 0], yb.numpy())
-
-
-def test_loader_yields_tensors_of_float_inputs_and_int64_labels():
-    x = np.arange(24, dtype=np.uint8).reshape(6, 1, 2, 2)
-    y = np.arange(6, dtype=np.int32)
-    xb, yb = next(iter(DataLoader(x, y, batch_size=4)))
-    assert isinstance(xb, mg.Tensor) and isinstance(yb, mg.Tensor)
-    assert xb.dtype == np.float32 and xb.shape == (4, 1, 2, 2)
-    assert yb.dtype == np.int64 and yb.shape == (4,)
-    xb64, _ = next(iter(DataLoader(mg.tensor(x.astype(np.float64)), mg.tensor(y), batch_size=4)))
-    assert xb64.dtype == np.float64
-
-
-def test_loader_batches_are_copies():
-    x = np.zeros((4, 2), dtype=np.float32)
-    loader = DataLoader(x, np.arange(4), batch_size=2)
-    xb, _ = next(iter(loader))
-    xb.data += 1  # .data shares memory with xb, as in PyTorch
-    assert not x.any()
-
-
-def test_loader_shuffle_is_reproducible_and_changes_every_epoch():
-    x, y = np.zeros((100, 1), dtype=np.float32), np.arange(100)
-    a = DataLoader(x, y, batch_size=32, shuffle=True, seed=11)
-    b = DataLoader(x, y, batch_size=32, shuffle=True, seed=11)
-    a1, a2 = np.concatenate(epoch_labels(a)), np.concatenate(epoch_labels(a))
-    b1, b2 = np.concatenate(epoch_labels(b)), np.concatenate(epoch_labels(b))
-    np.testing.assert_array_equal(a1, b1)
-    np.testing.assert_array_equal(a2, b2)
-    assert not np.array_equal(a1, a2)
-    assert not np.array_equal(a1, y)
-    other = np.concatenate(epoch_labels(DataLoader(x, y, 32, shuffle=True, seed=12)))
-    assert not np.array_equal(a1, other)
-
-
-def test_loader_state_restore_reproduces_the_next_epochs():
-    x, y = np.zeros((50, 1), dtype=np.float32), np.arange(50)
-    original = DataLoader(x, y, batch_size=8, shuffle=True, seed=5)
-    epoch_labels(original)
-    state = original.state_dict()
-    expected = [epoch_labels(original) for _ in range(2)]
-    resumed = DataLoader(x, y, batch_size=8, shuffle=True, seed=999)
-    resumed.load_state_dict(state)
-    for want in expected:
-        got = epoch_labels(resumed)
-        assert len(got) == len(want)
-        for g, w in zip(got, want):
-            np.testing.assert_array_equal(g, w)
-
-
-def test_loader_state_dict_is_a_snapshot():
-    loader = DataLoader(np.zeros((10, 1)), np.arange(10), 3, shuffle=True, seed=0)
-    state = loader.state_dict()
-    before = repr(state)
-    epoch_labels(loader)
-    assert repr(state) == before
-
-
-def test_loader_errors():
-    x, y = np.zeros((5, 2), dtype=np.float32), np.arange(4)
-    with pytest.raises(ValueError, match=r"5 inputs.*4 targets"):
-        DataLoader(x, y, batch_size=2)
-    for bad in (0, -3):
-        with pytest.raises(ValueError, match="batch_size must be >= 1"):
-            DataLoader(x, np.arange(5), batch_size=bad)
-    with pytest.raises(TypeError, match="batch_size must be an int"):
-        DataLoader(x, np.arange(5), batch_size=2.5)
-    with pytest.raises(TypeError, match="numpy array or a minigrad Tensor"):
-        DataLoader([[0.0]] * 5, np.arange(5), batch_size=2)
-    with pytest.raises(ValueError, match="first axis"):
-        DataLoader(np.array(1.0), np.arange(1), batch_size=1)
-    loader = DataLoader(x, np.arange(5), batch_size=2)
-    with pytest.raises(ValueError, match="load_state_dict"):
-        loader.load_state_dict({"generator": 3})
-    with pytest.raises(ValueError, match="MT19937"):
-        loader.load_state_dict({"generator": np.random.MT19937(0).state})
 
 
 # ----- MNIST ----------------------------------------------------------------------------------

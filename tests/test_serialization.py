@@ -1,6 +1,10 @@
 """minigrad.save / minigrad.load: exact round trips of nested state dicts (types, dtypes,
-128-bit generator states), resuming training and data order from a checkpoint, refusing what
-would need pickle, atomic writes, and clear errors for truncated or foreign files."""
+128-bit generator states, Tensors back as Tensors), paths and file objects, torch.load's
+keywords, old (version 1) files, resuming training and data order from a checkpoint, refusing
+what would need pickle, atomic writes, and clear errors for truncated or foreign files."""
+
+import collections
+import io
 
 import json
 import math
@@ -13,15 +17,17 @@ from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
 from minigrad import nn, optim
-from minigrad.data import DataLoader
+from minigrad.utils.data import DataLoader, TensorDataset
 from minigrad.serialization import HEADER_ENTRY
 
 
 def assert_same(got, want, where="state"):
-    """Equal values of exactly the same types; arrays of the same dtype, shape and bits
-    (Tensors are expected back as numpy arrays)."""
+    """Equal values of exactly the same types; arrays and Tensors of the same dtype, shape
+    and bits (Tensors with the same requires_grad)."""
     if isinstance(want, mg.Tensor):
-        want = want.detach().numpy()
+        assert type(got) is mg.Tensor, f"{where}: {type(got)} is not a Tensor"
+        assert got.requires_grad == want.requires_grad, where
+        got, want = got.detach().numpy(), want.detach().numpy()
     if isinstance(want, np.ndarray):
         assert type(got) is np.ndarray, where
         assert got.dtype == want.dtype and got.shape == want.shape, where
@@ -71,7 +77,108 @@ def test_round_trip_of_a_nested_checkpoint(tmp_path):
     }
     loaded = round_trip(state, tmp_path)
     assert_same(loaded, state)
-    assert type(loaded["model"]["fc.bias"]) is np.ndarray  # Tensors come back as arrays
+    assert type(loaded["model"]["fc.bias"]) is mg.Tensor  # as torch.load gives tensors
+    assert type(loaded["model"]["conv1.weight"]) is np.ndarray  # and arrays stay arrays
+
+
+def test_what_pytorch_scripts_save_round_trips(tmp_path):
+    """A dict of state dicts, numbers, and optimizer state that holds Tensors inside a
+    defaultdict: they come back as dicts, with the Tensors as Tensors."""
+    model = nn.Linear(3, 2, generator=np.random.default_rng(0))
+    state = collections.defaultdict(dict)
+    state[0] = {"step": mg.tensor(4.0), "exp_avg": mg.zeros(2, 3)}
+    checkpoint = {"epoch": 7, "loss": 0.25, "model": model.state_dict(),
+                  "optimizer": {"state": state, "param_groups": [{"lr": 0.1, "params": [0]}]},
+                  "order": collections.OrderedDict([("b", mg.ones(1)), ("a", np.ones(1))])}
+    loaded = round_trip(checkpoint, tmp_path)
+    assert type(loaded["optimizer"]["state"]) is dict and type(loaded["order"]) is dict
+    assert list(loaded["order"]) == ["b", "a"]
+    assert type(loaded["model"]["weight"]) is mg.Tensor
+    np.testing.assert_array_equal(loaded["model"]["weight"].numpy(), model.weight.detach().numpy())
+    assert type(loaded["optimizer"]["state"][0]["step"]) is mg.Tensor
+    assert loaded["optimizer"]["state"][0]["step"].item() == 4.0
+    other = nn.Linear(3, 2, generator=np.random.default_rng(1))
+    other.load_state_dict(loaded["model"])
+    np.testing.assert_array_equal(other.weight.detach().numpy(), model.weight.detach().numpy())
+
+
+def test_a_saved_parameter_keeps_requires_grad(tmp_path):
+    model = nn.Linear(2, 1, generator=np.random.default_rng(0))
+    loaded = round_trip({"params": list(model.parameters()), "plain": mg.ones(2)}, tmp_path)
+    assert [p.requires_grad for p in loaded["params"]] == [True, True]
+    assert loaded["plain"].requires_grad is False
+    loaded["params"][0].sum().backward()  # an ordinary leaf
+    assert loaded["params"][0].grad is not None
+
+
+def test_save_and_load_through_file_objects(tmp_path):
+    state = {"w": mg.arange(3.0), "step": 2}
+    buffer = io.BytesIO()
+    mg.save(state, buffer)
+    buffer.seek(0)
+    assert_same(mg.load(buffer), state)
+    path = tmp_path / "c.pt"
+    with open(path, "wb") as f:
+        mg.save(state, f)
+    with open(path, "rb") as f:
+        assert_same(mg.load(f), state)
+    assert_same(mg.load(str(path)), state)
+
+
+def test_load_takes_torch_keywords(tmp_path):
+    path = tmp_path / "c.pt"
+    mg.save({"w": mg.ones(2)}, path)
+    for location in (None, "cpu", mg.device("cpu"), {"cuda:0": "cpu"}):
+        for weights_only in (None, True, False):
+            loaded = mg.load(path, map_location=location, weights_only=weights_only)
+            assert type(loaded["w"]) is mg.Tensor
+    assert type(mg.load(path, "cpu")["w"]) is mg.Tensor
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"map_location": "cuda"}, "map_location='cuda'.*write map_location='cpu'"),
+    ({"map_location": {"cpu": "cuda:0"}}, "one device"),
+    ({"map_location": lambda storage, location: storage}, "map_location="),
+    ({"pickle_module": object()}, "pickle_module"),
+    ({"mmap": True}, "mmap=True"),
+])
+def test_load_refuses_options_it_cannot_honour(tmp_path, kwargs, match):
+    path = tmp_path / "c.pt"
+    mg.save({"a": 1}, path)
+    with pytest.raises(ValueError, match=match):
+        mg.load(path, **kwargs)
+
+
+def test_save_and_load_refuse_what_is_not_a_file():
+    with pytest.raises(TypeError, match="save: f must be a path or a binary file object"):
+        mg.save({"a": 1}, 3)
+    with pytest.raises(TypeError, match="load: f must be a path or a binary file object"):
+        mg.load(3)
+
+
+def test_version_1_files_still_load(tmp_path):
+    """Before version 2 a Tensor was saved as an "array" node: it loads as an array."""
+    path = tmp_path / "old.npz"
+    tree = {"type": "dict", "items": [[{"type": "str", "value": "w"},
+                                       {"type": "array", "entry": "0"}]]}
+    header = json.dumps({"format": "minigrad.checkpoint", "version": 1, "tree": tree})
+    np.savez(path, **{HEADER_ENTRY: np.frombuffer(header.encode(), dtype=np.uint8),
+                      "0": np.arange(3, dtype=np.float32)})
+    loaded = mg.load(path)
+    assert type(loaded["w"]) is np.ndarray
+    np.testing.assert_array_equal(loaded["w"], np.arange(3, dtype=np.float32))
+
+
+def test_torch_load_of_torch_save_gives_tensors_too(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.save({"model": torch.nn.Linear(2, 1).state_dict(), "epoch": 1}, tmp_path / "t.pt")
+    theirs = torch.load(tmp_path / "t.pt", map_location="cpu", weights_only=True)
+    mg.save({"model": nn.Linear(2, 1).state_dict(), "epoch": 1}, tmp_path / "m.pt")
+    ours = mg.load(tmp_path / "m.pt", map_location="cpu", weights_only=True)
+    assert isinstance(theirs["model"]["weight"], torch.Tensor)
+    assert isinstance(ours["model"]["weight"], mg.Tensor)
+    assert ours["model"]["weight"].requires_grad == theirs["model"]["weight"].requires_grad
+    assert type(ours["epoch"]) is type(theirs["epoch"])
 
 
 def test_big_ints_and_special_floats_are_exact(tmp_path):
@@ -161,11 +268,12 @@ def test_training_resumes_exactly_from_a_checkpoint(tmp_path):
 
 def test_data_order_resumes_exactly_from_a_checkpoint(tmp_path):
     x, y = np.zeros((30, 1), dtype=np.float32), np.arange(30)
-    loader = DataLoader(x, y, batch_size=4, shuffle=True, seed=3)
+    data = TensorDataset(x, y)
+    loader = DataLoader(data, batch_size=4, shuffle=True, generator=mg.Generator().manual_seed(3))
     list(loader)
     mg.save({"loader": loader.state_dict()}, tmp_path / "c.npz")
     expected = np.concatenate([yb.numpy() for _, yb in loader])
-    resumed = DataLoader(x, y, batch_size=4, shuffle=True, seed=0)
+    resumed = DataLoader(data, batch_size=4, shuffle=True, generator=mg.Generator().manual_seed(0))
     resumed.load_state_dict(mg.load(tmp_path / "c.npz")["loader"])
     np.testing.assert_array_equal(np.concatenate([yb.numpy() for _, yb in resumed]), expected)
 
@@ -178,7 +286,7 @@ def test_file_is_a_plain_npz_with_a_json_header(tmp_path):
     mg.save({"w": np.ones(2, np.float32), "step": 3}, path)
     with np.load(path, allow_pickle=False) as archive:
         header = json.loads(archive[HEADER_ENTRY].tobytes().decode("utf-8"))
-        assert header["format"] == "minigrad.checkpoint" and header["version"] == 1
+        assert header["format"] == "minigrad.checkpoint" and header["version"] == 2
         entry = header["tree"]["items"][0][1]["entry"]
         np.testing.assert_array_equal(archive[entry], np.ones(2, np.float32))
 
@@ -319,7 +427,7 @@ def test_newer_format_version_is_refused(tmp_path):
     path = tmp_path / "c.npz"
     header = json.dumps({"format": "minigrad.checkpoint", "version": 99, "tree": {"type": "none"}})
     np.savez(path, **{HEADER_ENTRY: np.frombuffer(header.encode(), dtype=np.uint8)})
-    with pytest.raises(ValueError, match="format version 99; this minigrad reads version 1"):
+    with pytest.raises(ValueError, match="format version 99; this minigrad reads versions 1, 2"):
         mg.load(path)
 
 

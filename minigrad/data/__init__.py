@@ -1,20 +1,22 @@
 """Data sets and mini-batches.
 
-    from minigrad.data import load_digits, DataLoader
+    import minigrad as mg
+    from minigrad.data import load_digits, DataLoader, TensorDataset
     split = load_digits(test_fraction=0.2, seed=0)        # bundled, no download
-    loader = DataLoader(split.x_train, split.y_train, batch_size=64, shuffle=True, seed=0)
+    loader = DataLoader(TensorDataset(split.x_train, split.y_train), batch_size=64,
+                        shuffle=True, generator=mg.Generator().manual_seed(0))
     for x, y in loader:                                   # x (64, 1, 8, 8) float32, y (64,) int64
         ...
 
 - digits.py: the bundled 8x8 digits (1,797 images), with a stratified, standardized split.
-- loader.py: DataLoader, shuffled mini-batches whose order can be checkpointed.
+- DataLoader and TensorDataset are minigrad.utils.data's (PyTorch's signature), here too.
 - mnist.py, cifar.py: readers for MNIST's IDX files and CIFAR-10's .bin files, which the
   user downloads; both give NCHW float32 images in [0, 1] and int64 labels.
 """
 
 from .cifar import load_cifar10
 from .digits import Split, load_digits
-from .loader import DataLoader
 from .mnist import load_mnist
+from ..utils.data import DataLoader, TensorDataset
 
-__all__ = ["load_digits", "Split", "DataLoader", "load_mnist", "load_cifar10"]
+__all__ = ["load_digits", "Split", "DataLoader", "TensorDataset", "load_mnist", "load_cifar10"]
