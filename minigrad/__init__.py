@@ -20,7 +20,7 @@ from .creation import (Generator, arange, as_tensor, cat, concat, concatenate, e
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck
 from .tensor import Size, Tensor, device
-from .device import backends, cuda
+from .device import accelerator, backends, cuda
 from .dtypes import get_default_dtype, set_default_dtype
 from .tensor_functions import *  # noqa: F401,F403  (mg.exp, mg.max, mg.where, ...)
 from .tensor_functions import METHODS as _METHODS
@@ -42,6 +42,7 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
     "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "utils",
     "save", "load", "matmul", "where", "maximum", "minimum", "allclose", "cuda", "backends",
+    "accelerator", "get_default_dtype", "set_default_dtype", *_METHODS,
     "get_default_dtype", "set_default_dtype", *_METHODS,
 ]
 
