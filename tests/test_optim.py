@@ -113,10 +113,10 @@ def test_updates_are_in_place_and_keep_float32():
         for p, array in zip(layer.parameters(), arrays):
             assert p.detach().numpy() is array
             assert p.detach().numpy().dtype == np.float32
+        assert len(opt.state) == 2
         for state in opt.state.values():
-            for value in state.values():
-                if isinstance(value, np.ndarray):
-                    assert value.dtype == np.float32
+            for value in state.values():  # Tensors, as PyTorch's; the step count too
+                assert isinstance(value, mg.Tensor) and value.dtype == mg.float32
         layer.zero_grad()
 
 
@@ -164,19 +164,23 @@ def test_closure_is_called_and_its_loss_returned():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda ps: optim.SGD(ps, lr=-0.1), "learning rate"),
-    (lambda ps: optim.SGD(ps, lr=0.1, momentum=-0.5), "momentum"),
-    (lambda ps: optim.SGD(ps, lr=0.1, weight_decay=-1.0), "weight_decay"),
-    (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "nesterov"),
-    (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), "nesterov"),
-    (lambda ps: optim.Adam(ps, lr=-1.0), "learning rate"),
-    (lambda ps: optim.Adam(ps, betas=(1.0, 0.999)), "betas"),
-    (lambda ps: optim.Adam(ps, betas=(0.9, -0.1)), "betas"),
-    (lambda ps: optim.AdamW(ps, eps=-1e-8), "eps"),
-    (lambda ps: optim.Adam(ps, weight_decay=-0.1), "weight_decay"),
-    (lambda ps: optim.SGD([], lr=0.1), "empty"),
-    (lambda ps: optim.SGD(ps + ps, lr=0.1), "more than once"),
-    (lambda ps: optim.SGD([{"params": ps, "beta": 3}], lr=0.1), "unknown hyperparameters"),
+    # PyTorch's messages, after the optimizer's name
+    (lambda ps: optim.SGD(ps, lr=-0.1), "Invalid learning rate: -0.1"),
+    (lambda ps: optim.SGD(ps, lr=0.1, momentum=-0.5), "Invalid momentum value: -0.5"),
+    (lambda ps: optim.SGD(ps, lr=0.1, weight_decay=-1.0), "Invalid weight_decay value: -1.0"),
+    (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov momentum requires"),
+    (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+     "Nesterov momentum requires"),
+    (lambda ps: optim.Adam(ps, lr=-1.0), "Invalid learning rate"),
+    (lambda ps: optim.Adam(ps, betas=(1.0, 0.999)), "Invalid beta parameter at index 0: 1.0"),
+    (lambda ps: optim.Adam(ps, betas=(0.9, -0.1)), "Invalid beta parameter at index 1: -0.1"),
+    (lambda ps: optim.AdamW(ps, eps=-1e-8), "Invalid epsilon value"),
+    (lambda ps: optim.Adam(ps, weight_decay=-0.1), "Invalid weight_decay value"),
+    (lambda ps: optim.SGD([], lr=0.1), "empty parameter list"),
+    (lambda ps: optim.SGD(ps + ps, lr=0.1), "twice in one param group"),
+    (lambda ps: optim.SGD([{"params": ps}, {"params": ps}], lr=0.1),
+     "more than one parameter group"),
+    (lambda ps: optim.SGD([{"params": ps, "lr": -1.0}], lr=0.1), "Invalid learning rate: -1.0"),
 ])
 def test_invalid_settings_are_refused(make, message):
     with pytest.raises(ValueError, match=message):
@@ -221,34 +225,50 @@ def train(model, opt, scheduler, steps, first_step):
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
-def test_checkpoint_resumes_identically(name):
+def test_checkpoint_resumes_identically(name, tmp_path):
     model = make_model(0)
     opt = OPTIMIZERS[name](model.parameters())
     scheduler = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
     train(model, opt, scheduler, steps=3, first_step=0)
-    weights = {key: value.clone() for key, value in model.state_dict().items()}  # shared: clone
-    checkpoint = (weights, opt.state_dict(), scheduler.state_dict())
-    saved_state = {i: {k: np.copy(v) for k, v in s.items()}
-                   for i, s in checkpoint[1]["state"].items()}
+    # As the trainer does: the state dicts share the live Tensors (as PyTorch's), so they are
+    # written to a file before training goes on.
+    mg.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
+             "scheduler": scheduler.state_dict()}, tmp_path / "checkpoint.npz")
     train(model, opt, scheduler, steps=3, first_step=3)
     uninterrupted = model.state_dict()
 
+    checkpoint = mg.load(tmp_path / "checkpoint.npz")
     resumed = make_model(1)  # different weights, replaced by the checkpoint
     resumed_opt = OPTIMIZERS[name](resumed.parameters())
     resumed_scheduler = lr_scheduler.StepLR(resumed_opt, step_size=2, gamma=0.5)
-    resumed.load_state_dict(checkpoint[0])
-    resumed_opt.load_state_dict(checkpoint[1])
-    resumed_scheduler.load_state_dict(checkpoint[2])
-    assert resumed_opt.param_groups[0]["lr"] == checkpoint[1]["param_groups"][0]["lr"]
+    resumed.load_state_dict(checkpoint["model"])
+    resumed_opt.load_state_dict(checkpoint["optimizer"])
+    resumed_scheduler.load_state_dict(checkpoint["scheduler"])
+    assert resumed_opt.param_groups[0]["lr"] == checkpoint["optimizer"]["param_groups"][0]["lr"]
     train(resumed, resumed_opt, resumed_scheduler, steps=3, first_step=3)
 
     for key, value in uninterrupted.items():
         np.testing.assert_array_equal(resumed.state_dict()[key], value, err_msg=key)
     assert resumed_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
-    # The checkpoint was a copy: training on did not change it.
-    for i, s in saved_state.items():
-        for k, v in s.items():
-            np.testing.assert_array_equal(checkpoint[1]["state"][i][k], v)
+    for p, q in zip(model.parameters(), resumed.parameters()):
+        for key, value in opt.state[p].items():
+            restored = resumed_opt.state[q][key]
+            assert isinstance(restored, mg.Tensor) and restored.dtype == value.dtype
+            np.testing.assert_array_equal(restored.numpy(), value.numpy(), err_msg=key)
+
+
+def test_state_dict_shares_the_state_tensors_as_pytorch():
+    p = nn.Parameter(np.ones(2))
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = np.ones(2)
+    opt.step()
+    saved = opt.state_dict()
+    assert saved["state"][0]["momentum_buffer"] is opt.state[p]["momentum_buffer"]
+    opt.step()  # changes the saved buffer too: 0.9 * 1 + 1
+    np.testing.assert_allclose(saved["state"][0]["momentum_buffer"].numpy(), [1.9, 1.9])
+    # ... but not the saved hyperparameters: each group is a dict of its own.
+    opt.param_groups[0]["lr"] = 0.5
+    assert saved["param_groups"][0]["lr"] == 0.1
 
 
 def test_optimizer_state_dict_layout():

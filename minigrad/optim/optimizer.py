@@ -1,77 +1,99 @@
-"""The `Optimizer` base class: parameter groups, per-parameter state, zero_grad, checkpoints.
+"""The `Optimizer` base class, as `torch.optim.Optimizer`: parameter groups, per-parameter
+state, zero_grad, checkpoints.
 
 An optimizer holds `param_groups`, a list of dicts, each with "params" (a list of Parameters)
 and that group's hyperparameters ("lr", ...), so two parts of a model can train at different
-rates. `state[p]` is a dict of what the update rule carries between steps for parameter p
-(momentum buffer, Adam's moving averages, the step count). Subclasses write `step()`.
+rates. `state` is a `collections.defaultdict(dict)` keyed by the Parameter: `state[p]` holds
+what the update rule carries between steps for p (momentum buffer, Adam's moving averages, the
+step count), as Tensors, as in PyTorch.
+
+Two ways to write an optimizer:
+- as PyTorch: override `step(closure=None)` and loop over `self.param_groups` yourself,
+  changing each `p` in place (`p.add_(p.grad, alpha=-group["lr"])`) under `mg.no_grad()`;
+- as minigrad's built-in ones: define `_update(param, grad, state, group)`, numpy math on the
+  parameter's array, and let the base class's `step()` call it for each parameter with a grad.
 """
 
-import copy
+import numbers
+from collections import defaultdict
 
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 
+# PyTorch's options for other implementations of the same update (a loop over lists of
+# tensors, one fused kernel, CUDA graphs, gradients through the step): minigrad has one.
+UNSUPPORTED_FLAGS = ("foreach", "fused", "capturable", "differentiable")
+
 
 class Optimizer:
-    """Base class. Subclasses call `super().__init__(params, defaults)` and define `_update`.
+    """Base class. Subclasses call `super().__init__(params, defaults)`.
 
     Args:
-        params: an iterable of Parameters, or of dicts {"params": [...], "lr": ..., ...}
-            (param groups; missing hyperparameters come from the defaults).
+        params: an iterable of Parameters, of (name, Parameter) pairs (`named_parameters()`),
+            or of dicts {"params": [...], "lr": ..., ...} (param groups; a hyperparameter a
+            group does not set comes from the defaults).
         defaults: the subclass's hyperparameters, e.g. {"lr": 0.1, "momentum": 0}.
     """
 
     def __init__(self, params, defaults):
         self.defaults = defaults
-        # Keyed by the Parameter itself: Tensors hash by identity.
-        self.state = {}
-        self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params should be an iterable of Parameters "
-                            f"(e.g. model.parameters()), got a single Tensor")
-        params = list(params)
-        if not params:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        if not isinstance(params[0], dict):
-            params = [{"params": params}]
-        for group in params:
+                            f"or dicts (e.g. model.parameters()), got a single Tensor")
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        param_groups = list(params)
+        if not param_groups:
+            raise ValueError(f"{type(self).__name__}: optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
             self.add_param_group(group)
 
-    def add_param_group(self, group):
-        """Add a dict {"params": [...], hyperparameters...}; unset hyperparameters use defaults."""
+    def add_param_group(self, param_group):
+        """Add a dict {"params": [...], hyperparameters...} to `param_groups` (the dict itself,
+        as PyTorch); hyperparameters it does not set are filled in from `defaults`."""
         name = type(self).__name__
-        if not isinstance(group, dict):
-            raise TypeError(f"{name}: a param group must be a dict, got {type(group).__name__}")
-        params = group["params"]
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{name}: a param group must be a dict, got "
+                            f"{type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, set):
+            raise TypeError(f"{name}: params must be an ordered collection (a list), not a set: "
+                            f"a set's order changes between runs")
         params = [params] if isinstance(params, Tensor) else list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names and len(names) != len(params):
+            raise ValueError(f"{name}: give every parameter a name, as (name, Parameter) "
+                             f"pairs, or none")
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError(f"{name}: can only optimize Tensors, got {type(p).__name__}")
+                raise TypeError(f"{name}: can only optimize Tensors, but one of the params is "
+                                f"a {type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError(f"{name}: can't optimize a non-leaf Tensor (made by "
                                  f"{p.grad_fn}); optimize the Parameters it was computed from")
-        known = {id(p) for g in self.param_groups for p in g["params"]}
-        if len({id(p) for p in params}) != len(params) or any(id(p) in known for p in params):
-            raise ValueError(f"{name}: some parameters appear more than once (in this group "
-                             f"or in another group)")
-        unknown = set(group) - set(self.defaults) - {"params"}
-        if unknown:
-            raise ValueError(f"{name}: unknown hyperparameters {sorted(unknown)}; expected "
-                             f"some of {sorted(self.defaults)}")
-        full = {**self.defaults, **group, "params": params}
-        self._check_hyperparameters(full)
-        self.param_groups.append(full)
+        param_group["params"] = params
+        if names:
+            param_group["param_names"] = names
+        for key, default in self.defaults.items():
+            param_group.setdefault(key, default)
+        known = {id(p) for group in self.param_groups for p in group["params"]}
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError(f"{name}: a parameter appears twice in one param group (it would "
+                             f"be stepped twice)")
+        if any(id(p) in known for p in params):
+            raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+        if any(("param_names" in group) != bool(names) for group in self.param_groups):
+            raise ValueError(f"{name}: all param groups should be with names or all without")
+        self._check_group(param_group)
+        self.param_groups.append(param_group)
 
-    def _check_hyperparameters(self, group):
-        """Raise ValueError for an invalid setting; subclasses extend it."""
-        if group["lr"] < 0:
-            raise ValueError(f"{type(self).__name__}: invalid learning rate lr={group['lr']}, "
-                             f"must be >= 0")
-        if group.get("weight_decay", 0) < 0:
-            raise ValueError(f"{type(self).__name__}: invalid weight_decay="
-                             f"{group['weight_decay']}, must be >= 0")
+    def _check_group(self, group):
+        """Raise for an invalid hyperparameter in `group`; the built-in optimizers define it."""
 
     def zero_grad(self, set_to_none=True):
         """Set every parameter's `.grad` to None (call before each backward), or to zeros
@@ -88,6 +110,9 @@ class Optimizer:
 
         closure: optional function that re-evaluates the model and returns the loss
         (it runs with gradients on); its result is returned.
+
+        This base step calls `_update` for each parameter, with the gradient negated where
+        the group has maximize=True. A PyTorch-style subclass overrides step() instead.
         """
         loss = None
         if closure is not None:
@@ -96,14 +121,23 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, p.grad._array, self.state.setdefault(p, {}), group)
-                        p._version_counter()[0] += 1  # changed in place, as by p.add_()
+                    if p.grad is None:
+                        continue
+                    grad = -p.grad._array if group.get("maximize", False) else p.grad._array
+                    # As PyTorch's SGD, a rule that keeps no state (SGD without momentum)
+                    # leaves no entry in self.state.
+                    state = self.state[p] if p in self.state else {}
+                    self._update(p._array, grad, state, group)
+                    if state:
+                        self.state[p] = state
+                    p._version_counter()[0] += 1  # changed in place, as by p.add_()
         return loss
 
     def _update(self, param, grad, state, group):
-        """Change `param._array` in place from `grad` (a numpy array), `state`, and `group`."""
-        raise NotImplementedError
+        """Change the array `param` in place from `grad` (an array), `state` (the parameter's
+        dict of Tensors) and `group` (its hyperparameters)."""
+        raise NotImplementedError(f"{type(self).__name__}: an Optimizer subclass defines "
+                                  f"step(closure=None), as in PyTorch (or minigrad's _update)")
 
     # ----- checkpoints --------------------------------------------------------------------
 
@@ -112,71 +146,137 @@ class Optimizer:
 
         Parameters are named by their index, counting through the groups in order (the
         objects themselves can't be saved); each group lists its indices under "params".
-        Arrays are copied, so later steps don't change the checkpoint.
+        As in PyTorch, the values are the state's own Tensors, not copies: save the
+        checkpoint (mg.save) or copy it before the next step changes them.
         """
         index = {}
         groups = []
         for group in self.param_groups:
-            start = len(index)
             for p in group["params"]:
-                index[id(p)] = len(index)
+                index.setdefault(id(p), len(index))
             saved = {k: v for k, v in group.items() if k != "params"}
-            saved["params"] = list(range(start, len(index)))
-            groups.append(copy.deepcopy(saved))
+            saved["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(saved)
         state = {}
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p in self.state:
-                    state[index[id(p)]] = {k: _copy(v) for k, v in self.state[p].items()}
+        for key, entries in self.state.items():
+            if isinstance(key, Tensor) and id(key) not in index:
+                raise ValueError(f"{type(self).__name__}.state_dict: state holds a Tensor "
+                                 f"that no param group lists")
+            state[index[id(key)] if isinstance(key, Tensor) else key] = entries
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore a checkpoint made by `state_dict()` of an optimizer over the same parameters
-        (same groups, same sizes, same order): hyperparameters and per-parameter state, so
-        training continues exactly as if it had not stopped."""
+        """Restore a checkpoint made by `state_dict()` (or read back by `mg.load`) of an
+        optimizer over the same parameters (same groups, same sizes, same order):
+        hyperparameters and per-parameter state, so training continues exactly as if it had
+        not stopped. Arrays and Tensors are copied into new Tensors; floating-point ones
+        take the parameter's dtype, except "step", as in PyTorch."""
         name = type(self).__name__
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{name}.load_state_dict: the checkpoint has {len(saved_groups)} "
                              f"param groups, this optimizer {len(self.param_groups)}")
-        params = []
+        by_index = {}
         for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(f"{name}.load_state_dict: param group {i} has "
                                  f"{len(saved['params'])} parameters in the checkpoint but "
                                  f"{len(group['params'])} here")
-            params.extend(zip(saved["params"], group["params"]))
-        by_index = dict(params)
-        new_state = {}
+            by_index.update(zip(saved["params"], group["params"]))
+        new_state = defaultdict(dict)
         for key, entries in state_dict["state"].items():
             if key not in by_index:
                 raise ValueError(f"{name}.load_state_dict: the checkpoint has state for "
                                  f"parameter {key}, which no param group lists")
             p = by_index[key]
-            new_state[p] = {}
-            for k, v in entries.items():
-                if isinstance(v, np.ndarray) and v.shape != p.shape:
-                    raise ValueError(f"{name}.load_state_dict: state {k!r} of parameter {key} "
-                                     f"has shape {v.shape}, the parameter {p.shape}")
-                # Buffers follow the parameter's dtype, as PyTorch casts them.
-                new_state[p][k] = v.astype(p.dtype) if isinstance(v, np.ndarray) else v
+            new_state[p] = {k: _loaded(name, key, k, v, p) for k, v in entries.items()}
         for saved, group in zip(saved_groups, self.param_groups):
-            group.update({k: copy.deepcopy(v) for k, v in saved.items() if k != "params"})
+            group.update({k: _copy_value(v) for k, v in saved.items() if k != "params"})
         self.state = new_state
 
     def __repr__(self):
-        lines = [f"{type(self).__name__} ("]
+        text = f"{type(self).__name__} ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
-        return "\n".join(lines + [")"])
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+        return text + ")"
 
 
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+def _copy_value(value):
+    if isinstance(value, dict):
+        return {k: _copy_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_value(v) for v in value)
+    return value
 
 
-def check_betas(name, betas):
-    """Adam's (beta1, beta2), each in [0, 1)."""
-    if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-        raise ValueError(f"{name}: invalid betas={betas!r}, need two numbers each in [0, 1)")
+def _loaded(name, index, key, value, param):
+    """A state entry from a checkpoint, as a Tensor of its own (floats in the parameter's dtype
+    but the step count, as PyTorch casts them)."""
+    if isinstance(value, dict):
+        return {k: _loaded(name, index, k, v, param) for k, v in value.items()}
+    if not isinstance(value, (Tensor, np.ndarray)):
+        return _copy_value(value)
+    array = np.array(value._array if isinstance(value, Tensor) else value)
+    if array.ndim and array.shape != param._array.shape:
+        raise ValueError(f"{name}.load_state_dict: state {key!r} of parameter {index} has "
+                         f"shape {array.shape}, the parameter {param._array.shape}")
+    if key != "step" and array.dtype.kind == "f":
+        array = array.astype(param._array.dtype)
+    return Tensor._plain(array)
+
+
+# ----- for the built-in optimizers ----------------------------------------------------------
+
+def check_value(optimizer, what, value, low=0.0, high=None, high_included=True):
+    """Raise as PyTorch ("Invalid learning rate: -1") unless low <= value (<= or <) high.
+    `what` is PyTorch's phrase: "learning rate", "momentum value", ..."""
+    name = type(optimizer).__name__
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        hint = "; a Tensor is not supported, pass float(...)" if isinstance(value, Tensor) else ""
+        raise TypeError(f"{name}: {what} must be a number, got {value!r}{hint}")
+    below = high is None or (value <= high if high_included else value < high)
+    if not (low <= value and below):
+        top = "" if high is None else f" and {'<=' if high_included else '<'} {high}"
+        raise ValueError(f"{name}: Invalid {what}: {value} (must be >= {low}{top})")
+
+
+def check_nonnegative(optimizer, group, *keys):
+    """check_value(..., low=0) for each hyperparameter named, in PyTorch's words."""
+    for key in keys:
+        what = {"lr": "learning rate", "eps": "epsilon value"}.get(key, f"{key} value")
+        check_value(optimizer, what, group[key])
+
+
+def refuse_unsupported(optimizer, group):
+    """NotImplementedError for PyTorch's implementation switches minigrad cannot honour."""
+    for flag in UNSUPPORTED_FLAGS:
+        if group.get(flag):
+            raise NotImplementedError(
+                f"{type(optimizer).__name__}: {flag}={group[flag]!r} is not supported: minigrad "
+                f"has one implementation of each update (numpy on whole arrays, outside the "
+                f"graph); leave {flag} out")
+
+
+def with_weight_decay(grad, param, group):
+    """grad + weight_decay * param: the L2 penalty (weight_decay / 2) * |param|^2 as a gradient."""
+    return grad + group["weight_decay"] * param if group["weight_decay"] != 0 else grad
+
+
+def zeros_state(param, value=0.0):
+    """A state Tensor of `param`'s shape and dtype, filled with `value`."""
+    return Tensor._plain(np.full_like(param, value))
+
+
+def zero_step():
+    """A step count of 0, as PyTorch keeps it: a float32 0-d Tensor."""
+    return Tensor._plain(np.zeros((), dtype=np.float32))
+
+
+def count_step(state):
+    """Add 1 to state["step"] and return the new count as a Python float."""
+    step = state.get("step", 0)
+    if not isinstance(step, Tensor):  # an int from an older checkpoint
+        step = state["step"] = Tensor._plain(np.array(step, dtype=np.float32))
+    step._array += 1
+    return float(step._array)
