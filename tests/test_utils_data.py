@@ -441,10 +441,12 @@ def test_bad_loader_arguments_raise_torchs_errors(name):
                                     **BAD_LOADERS[name])
 
 
-def test_workers_are_refused_and_attributes_are_fixed():
-    data = TensorDataset(np.zeros(4, np.float32))
-    with pytest.raises(ValueError, match="num_workers=2.*write num_workers=0"):
-        DataLoader(data, num_workers=2)
+def test_workers_give_the_same_batches_and_attributes_are_fixed():
+    data = TensorDataset(np.arange(5, dtype=np.float32))
+    batches = [b[0].tolist() for b in DataLoader(data, batch_size=2)]
+    assert [b[0].tolist() for b in DataLoader(
+        data, batch_size=2, num_workers=2, persistent_workers=True, prefetch_factor=4,
+        worker_init_fn=lambda worker: 1 / 0)] == batches == [[0, 1], [2, 3], [4]]
     loader = DataLoader(data, batch_size=3, pin_memory=True)  # pinning is ignored on a CPU
     assert (loader.dataset, loader.batch_size, loader.drop_last) == (data, 3, False)
     assert type(loader.sampler) is SequentialSampler and type(loader.batch_sampler) is BatchSampler
@@ -453,6 +455,6 @@ def test_workers_are_refused_and_attributes_are_fixed():
         loader.batch_size = 2
     unbatched = DataLoader(data, batch_size=None)
     assert unbatched.batch_sampler is None and unbatched.collate_fn is default_convert
-    assert len(unbatched) == 4 and next(iter(unbatched))[0].shape == ()
+    assert len(unbatched) == 5 and next(iter(unbatched))[0].shape == ()
     with pytest.raises(TypeError, match="integer indices"):
         list(DataLoader(data, sampler=[0.5], batch_size=1))

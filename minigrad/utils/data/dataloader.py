@@ -48,8 +48,8 @@ class DataLoader:
     order; `batch_size` and `drop_last` group it into a BatchSampler, or `batch_sampler`
     gives the groups itself; `collate_fn` (default_collate) turns a list of samples into a
     batch. batch_size=None yields single samples through default_convert.
-    Differences (docs/pytorch.md): num_workers > 0 is a ValueError (batches are made in this
-    process); pin_memory is ignored, as by PyTorch without an accelerator; a shuffled order
+    Differences (docs/pytorch.md): with num_workers > 0 the batches are still made in this
+    process (the same batches, in the same order); pin_memory is ignored, as by PyTorch without an accelerator; a shuffled order
     is reproducible for a seed but not PyTorch's order.
 
     Fast path: for a TensorDataset (the class itself, not a subclass) with the default
@@ -200,25 +200,26 @@ class DataLoader:
 
 def _check_workers(num_workers, timeout, prefetch_factor, persistent_workers,
                    multiprocessing_context):
-    """PyTorch's checks of the worker options, and minigrad's refusal of workers."""
+    """PyTorch's checks of the worker options. Workers themselves are not started: with
+    num_workers > 0, PyTorch's workers hand back the batches the main process would have
+    made, in the same order, so minigrad makes them in the main process (and never calls
+    worker_init_fn). Scripts that ask for workers run unchanged, with the same batches."""
     if not isinstance(num_workers, (int, np.integer)) or num_workers < 0:
         raise ValueError(f"DataLoader: num_workers option should be non-negative; use "
                          f"num_workers=0 to disable multiprocessing, got {num_workers!r}")
-    if num_workers > 0:
-        raise ValueError(f"DataLoader: num_workers={num_workers}: minigrad makes every batch "
-                         f"in the main process; write num_workers=0 (the batches are the "
-                         f"same)")
     if timeout < 0:
         raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
+    if num_workers > 0:
+        return
     if prefetch_factor is not None:
         raise ValueError("DataLoader: prefetch_factor option could only be specified in "
-                         "multiprocessing; leave it None (minigrad uses num_workers=0)")
+                         "multiprocessing; let num_workers > 0 to enable multiprocessing, "
+                         "otherwise set prefetch_factor to None")
     if persistent_workers:
-        raise ValueError("DataLoader: persistent_workers option needs num_workers > 0; "
-                         "leave it False (minigrad uses num_workers=0)")
+        raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
     if multiprocessing_context is not None:
         raise ValueError("DataLoader: multiprocessing_context can only be used with "
-                         "multi-process loading (num_workers > 0); leave it None")
+                         "multi-process loading (num_workers > 0)")
 
 
 def _indexed_batches(arrays, batches):
