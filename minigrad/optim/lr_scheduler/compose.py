@@ -14,8 +14,8 @@ def _check_schedulers(name, schedulers, optimizer):
         raise ValueError(f"{name}: expected at least one scheduler, got none")
     for i, scheduler in enumerate(schedulers):
         if not hasattr(scheduler, "optimizer"):
-            raise TypeError(f"{name}: schedulers[{i}] is a {type(scheduler).__name__}, not a "
-                            f"scheduler (it has no .optimizer)")
+            raise TypeError(f"{name}: schedulers[{i}] has no .optimizer: expected a "
+                            f"scheduler, got {type(scheduler).__name__}")
         if isinstance(scheduler, ReduceLROnPlateau):
             raise ValueError(f"{name}: schedulers[{i}] is a ReduceLROnPlateau, whose step() "
                              f"needs the metric; step it on its own")

@@ -37,8 +37,8 @@ class MultiStepLR(LRScheduler):
     """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
-        milestones = list(milestones) if not isinstance(milestones, (str, bytes)) else None
-        if milestones is None or not all(is_int(m) for m in milestones):
+        if not isinstance(milestones, (list, tuple, range)) or not all(
+                is_int(m) for m in milestones):
             raise TypeError(f"MultiStepLR: milestones must be a list of ints (epochs), got "
                             f"{milestones!r}")
         self.milestones = sorted(int(m) for m in milestones)

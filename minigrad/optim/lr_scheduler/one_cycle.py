@@ -103,7 +103,13 @@ class OneCycleLR(LRScheduler):
             phase_start = 0.0
             for i, phase in enumerate(self._schedule_phases):
                 if step <= phase["end_step"] or i == len(self._schedule_phases) - 1:
-                    fraction = (step - phase_start) / (phase["end_step"] - phase_start)
+                    length = phase["end_step"] - phase_start
+                    if length == 0:  # PyTorch divides by it too: the same exception type
+                        raise ZeroDivisionError(
+                            f"OneCycleLR: phase {i + 1} of the cycle is 0 steps long "
+                            f"(total_steps={self.total_steps}); choose pct_start and "
+                            f"total_steps so that every phase has steps")
+                    fraction = (step - phase_start) / length
                     break
                 phase_start = phase["end_step"]
             lrs.append(_anneal(self._anneal_func_type, group[phase["start_lr"]],

@@ -67,9 +67,9 @@ class ReduceLROnPlateau(LRScheduler):
         it has stopped improving. epoch= is deprecated, as in PyTorch (it warns)."""
         try:
             current = float(metrics)
-        except (TypeError, ValueError):
-            raise TypeError(f"ReduceLROnPlateau.step: metrics must be a number or a "
-                            f"one-element Tensor, got {type(metrics).__name__}") from None
+        except (TypeError, ValueError) as error:  # the type float() raised, as PyTorch's
+            raise type(error)(f"ReduceLROnPlateau.step: metrics must be a number or a "
+                              f"one-element Tensor, got {metrics!r}") from None
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
