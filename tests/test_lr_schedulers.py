@@ -88,6 +88,8 @@ CASES = {
     "LinearLR_down": (lambda S, o: S.LinearLR(o, start_factor=1.0, end_factor=0.05,
                                               total_iters=150),
                       lambda b, t: b * (1 - 0.95 * np.minimum(t, 150) / 150)),
+    "PolynomialLR": (lambda S, o: S.PolynomialLR(o, total_iters=120, power=2.0),
+                     lambda b, t: b * (1 - np.minimum(t, 120) / 120) ** 2),
     "LambdaLR": (lambda S, o: S.LambdaLR(o, lr_lambda=lambda e: 1 / (1 + e) ** 0.5),
                  lambda b, t: b / np.sqrt(1 + t)),
     "MultiplicativeLR": (lambda S, o: S.MultiplicativeLR(o, lr_lambda=lambda e: 0.99),
@@ -105,7 +107,11 @@ CASES = {
     "OneCycleLR_three_phase_linear": (
         lambda S, o: S.OneCycleLR(o, max_lr=0.5, epochs=20, steps_per_epoch=10,
                                   anneal_strategy="linear", three_phase=True),
-        None),
+        # max_lr 0.5 for both groups: up from 0.02 until step 59, down to 0.02 at step 118,
+        # then to 0.02 / 1e4 at step 199, along straight lines
+        lambda b, t: np.select([t <= 59, t <= 118],
+                               [0.02 + 0.48 * t / 59, 0.5 - 0.48 * (t - 59) / 59],
+                               0.02 - (0.02 - 2e-6) * (t - 118) / 81)),
     "SequentialLR": (
         lambda S, o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=10),
                                         S.CosineAnnealingLR(o, T_max=190)], milestones=[10]),
@@ -123,7 +129,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(name for name in CASES if CASES[name][1] is not None))
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_lrs_follow_the_closed_form(name):
     make, closed_form = CASES[name]
     lrs, _ = run(mg, make)
@@ -325,8 +331,8 @@ def run_explicit_epochs(lib, make, epochs=(1, 2, 5, 3, 9, 9, 40, 41)):
     return np.array(lrs)
 
 
-EXPLICIT = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "LambdaLR",
-            "MultiplicativeLR", "CosineAnnealingLR", "OneCycleLR"]
+EXPLICIT = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
+            "LambdaLR", "MultiplicativeLR", "CosineAnnealingLR", "OneCycleLR"]
 
 
 def test_step_with_an_epoch_warns_and_uses_the_closed_form():

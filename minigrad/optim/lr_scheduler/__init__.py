@@ -17,10 +17,10 @@ from .base import LRScheduler
 from .compose import ChainedScheduler, SequentialLR
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .decay import (ConstantLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR,
-                    MultiStepLR, StepLR)
+                    MultiStepLR, PolynomialLR, StepLR)
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR",
-           "LambdaLR", "MultiplicativeLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
+           "PolynomialLR", "LambdaLR", "MultiplicativeLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
            "OneCycleLR", "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]

@@ -1,5 +1,5 @@
 """Schedules that multiply the lr by a factor: StepLR, MultiStepLR, ExponentialLR,
-ConstantLR, LinearLR, LambdaLR, MultiplicativeLR."""
+ConstantLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR."""
 
 import bisect
 import types
@@ -127,6 +127,28 @@ class LinearLR(LRScheduler):
         done = min(self.total_iters, self.last_epoch) / self.total_iters
         return [base * (self.start_factor + (self.end_factor - self.start_factor) * done)
                 for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power: down to 0 at epoch
+    total_iters along a polynomial (a straight line for power 1), then 0."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """Times (left(t) / left(t - 1)) ** power, left(t) = 1 - t / total_iters, up to
+        epoch total_iters."""
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._current_lrs()
+        T, epoch = self.total_iters, self.last_epoch
+        return self._scaled_lrs(((1.0 - epoch / T) / (1.0 - (epoch - 1) / T)) ** self.power)
+
+    def _get_closed_form_lr(self):
+        left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * left ** self.power for base in self.base_lrs]
 
 
 class _LambdaScheduler(LRScheduler):
