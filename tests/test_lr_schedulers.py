@@ -3,6 +3,7 @@ out by hand below) and, when torch is installed, against torch.optim.lr_schedule
 steps; chained schedulers and an lr set by hand; checkpoints that resume exactly (also through
 mg.save / mg.load); bad arguments."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -72,6 +73,13 @@ def one_cycle(base, t, total, pct=0.3, div=25.0, final_div=1e4):
     return cosine(base, low, (t - turn) / (total - 1 - turn))
 
 
+def triangle(base, t, scale=1.0):
+    """CyclicLR from base / 10 up to base over 15 steps and down over 25, times `scale`."""
+    place = t % 40
+    up = np.where(place <= 15, place / 15, (40 - place) / 25)
+    return base / 10 + (base - base / 10) * up * scale
+
+
 t = np.arange(STEPS)
 # name: (make(S, optimizer), closed form of (base_lr, epoch array)), every case over STEPS steps
 CASES = {
@@ -112,6 +120,24 @@ CASES = {
         lambda b, t: np.select([t <= 59, t <= 118],
                                [0.02 + 0.48 * t / 59, 0.5 - 0.48 * (t - 59) / 59],
                                0.02 - (0.02 - 2e-6) * (t - 118) / 81)),
+    "CyclicLR": (lambda S, o: S.CyclicLR(o, base_lr=[b / 10 for b in BASE_LRS],
+                                         max_lr=list(BASE_LRS), step_size_up=15,
+                                         step_size_down=25),
+                 lambda b, t: triangle(b, t)),
+    "CyclicLR_triangular2": (
+        lambda S, o: S.CyclicLR(o, base_lr=[b / 10 for b in BASE_LRS], max_lr=list(BASE_LRS),
+                                step_size_up=15, step_size_down=25, mode="triangular2"),
+        lambda b, t: triangle(b, t, 0.5 ** (t // 40))),
+    "CyclicLR_exp_range": (
+        lambda S, o: S.CyclicLR(o, base_lr=[b / 10 for b in BASE_LRS], max_lr=list(BASE_LRS),
+                                step_size_up=15, step_size_down=25, mode="exp_range",
+                                gamma=0.99),
+        lambda b, t: triangle(b, t, 0.99 ** t)),
+    "CyclicLR_scale_fn": (
+        lambda S, o: S.CyclicLR(o, base_lr=[b / 10 for b in BASE_LRS], max_lr=list(BASE_LRS),
+                                step_size_up=15, step_size_down=25,
+                                scale_fn=lambda x: 1 / x, scale_mode="cycle"),
+        lambda b, t: triangle(b, t, 1 / (1 + t // 40))),
     "SequentialLR": (
         lambda S, o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=10),
                                         S.CosineAnnealingLR(o, T_max=190)], milestones=[10]),
@@ -531,6 +557,10 @@ BAD = {
                          ValueError, "anneal_strategy must be 'cos' or 'linear'"),
     "one_cycle_max_lr_per_group": (lambda S, o, p: S.OneCycleLR(o, [1.0], total_steps=9),
                                    ValueError, "max_lr has 1 values"),
+    "cyclic_mode": (lambda S, o, p: S.CyclicLR(o, 0.01, 0.1, mode="triangle"), ValueError,
+                    "mode must be one of"),
+    "cyclic_max_lr_per_group": (lambda S, o, p: S.CyclicLR(o, 0.01, [0.1, 0.1, 0.1]),
+                                ValueError, "max_lr has 3 values"),
     "one_cycle_empty_phase": (lambda S, o, p: S.OneCycleLR(o, 1.0, total_steps=10,
                                                            pct_start=0.1),
                               ZeroDivisionError, "phase 1 of the cycle is 0 steps long"),
@@ -560,6 +590,11 @@ BAD_IN_MINIGRAD_ONLY = {
         lambda S, o, p: S.SequentialLR(o, [S.StepLR(o, 2), S.StepLR(o, 3), S.StepLR(o, 4)],
                                        milestones=[10, 5]),
         ValueError, r"milestones must be increasing, got \[10, 5\]"),
+    "cyclic_step_size_up_0": (lambda S, o, p: S.CyclicLR(o, 0.01, 0.1, step_size_up=0),
+                              ValueError, "step_size_up must be > 0"),
+    "cyclic_scale_mode": (lambda S, o, p: S.CyclicLR(o, 0.01, 0.1, scale_fn=abs,
+                                                     scale_mode="iteration"),
+                          ValueError, "scale_mode must be 'cycle' or 'iterations'"),
     "step_size_0": (lambda S, o, p: S.StepLR(o, step_size=0), ValueError,
                     "StepLR: step_size must be a positive int, got 0"),
     "T_max_0": (lambda S, o, p: S.CosineAnnealingLR(o, T_max=0), ValueError,
@@ -582,3 +617,39 @@ def test_bad_arguments_raise_torch_exception_type(name):
         warnings.simplefilter("ignore")
         with pytest.raises(error):
             make(torch.optim.lr_scheduler, make_optimizer(torch), make_optimizer(torch))
+
+
+class NoMomentum(mg.optim.Optimizer):
+    """An optimizer with neither momentum nor betas."""
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, {"lr": lr})
+
+    def _update(self, param, grad, state, group):
+        param._array -= group["lr"] * grad
+
+
+@pytest.mark.parametrize("make, halfway_up", [
+    (lambda o, **cycle: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=10, **cycle),
+     0.004 + 0.096 / 2),  # from 0.1 / 25 to 0.1 over steps 0 .. 2
+    (lambda o, **cycle: lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=2,
+                                              **cycle),
+     0.01 + 0.09 / 2),
+])
+def test_cycle_momentum_needs_a_momentum(make, halfway_up):
+    opt = NoMomentum([mg.nn.Parameter(mg.ones(2))])
+    with pytest.raises(ValueError, match="cycle_momentum=True needs an optimizer with momentum"):
+        make(opt)
+    scheduler = make(opt, cycle_momentum=False)
+    scheduler.step()
+    assert scheduler.get_last_lr() == [pytest.approx(halfway_up, rel=1e-12)]
+    assert "momentum" not in opt.param_groups[0]
+
+
+def test_every_torch_scheduler_is_here_with_its_signature():
+    torch = pytest.importorskip("torch")
+    for name in torch.optim.lr_scheduler.__all__:
+        theirs = inspect.signature(getattr(torch.optim.lr_scheduler, name))
+        ours = inspect.signature(getattr(lr_scheduler, name))
+        assert [(p.name, p.default) for p in ours.parameters.values()] == [
+            (p.name, p.default) for p in theirs.parameters.values()], name

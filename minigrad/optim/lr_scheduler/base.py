@@ -1,6 +1,7 @@
 """The `LRScheduler` base class: base lrs, the epoch count, step(), checkpoints."""
 
 import copy
+import types
 import warnings
 
 from ...functional.checks import is_int
@@ -32,6 +33,39 @@ def per_group(name, argument, optimizer, value):
     return [value] * len(optimizer.param_groups)
 
 
+def set_momentum(group, momentum, use_beta1):
+    """Write a cycled momentum into a param group: Adam's betas[0], or SGD's "momentum"."""
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
+def start_momentum_cycle(name, optimizer, base_momentum, max_momentum, last_epoch):
+    """For cycle_momentum=True: check the optimizer has a momentum, and (when starting,
+    last_epoch=-1) set it to max_momentum, keeping both ends in each group as "max_momentum"
+    and "base_momentum". Returns (use_beta1, base momenta, max momenta), one per group."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(f"{name}: cycle_momentum=True needs an optimizer with momentum or "
+                         f"betas (SGD, Adam, ...); {type(optimizer).__name__} has neither: "
+                         f"pass cycle_momentum=False")
+    use_beta1 = "betas" in optimizer.defaults
+    lows = per_group(name, "base_momentum", optimizer, base_momentum)
+    highs = per_group(name, "max_momentum", optimizer, max_momentum)
+    if last_epoch == -1:
+        for group, low, high in zip(optimizer.param_groups, lows, highs):
+            set_momentum(group, high, use_beta1)
+            group["max_momentum"] = high
+            group["base_momentum"] = low
+    return use_beta1, lows, highs
+
+
+def callable_state(fn):
+    """What a checkpoint keeps of a user's function, as PyTorch: nothing (None) of a function
+    or lambda, a copy of the __dict__ of a callable object."""
+    return None if fn is None or isinstance(fn, types.FunctionType) else dict(vars(fn))
+
+
 class LRScheduler:
     """Base class. A subclass stores its settings, calls `super().__init__(optimizer,
     last_epoch)` and defines `get_lr()`; it may define `_get_closed_form_lr()` for
@@ -44,6 +78,7 @@ class LRScheduler:
     """
 
     _is_initial = False  # True during the step that __init__ takes
+    _user_functions = ()  # names of attributes holding the user's functions
 
     def __init__(self, optimizer, last_epoch=-1):
         name = type(self).__name__
@@ -117,14 +152,31 @@ class LRScheduler:
         return list(self._last_lr)
 
     def state_dict(self):
-        """Everything but the optimizer (which has its own state_dict), copied."""
-        return {key: copy.deepcopy(value) for key, value in self.__dict__.items()
-                if key != "optimizer"}
+        """Everything but the optimizer (which has its own state_dict), copied; of the user's
+        functions (LambdaLR's lr_lambdas, ...) only what callable_state keeps."""
+        skip = ("optimizer",) + self._user_functions
+        state = {key: copy.deepcopy(value) for key, value in self.__dict__.items()
+                 if key not in skip}
+        for key in self._user_functions:
+            functions = getattr(self, key)
+            state[key] = ([callable_state(fn) for fn in functions]
+                          if isinstance(functions, list) else callable_state(functions))
+        return state
 
     def load_state_dict(self, state_dict):
         """Restore a `state_dict()`: the epoch count, base lrs and the schedule's settings.
-        (Restore the optimizer's too: a step moves the lr the optimizer holds.)"""
+        (Restore the optimizer's too: a step moves the lr the optimizer holds.) The user's
+        functions stay the ones this scheduler was made with; a saved __dict__ of a callable
+        object updates the object's."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict (from "
                             f"state_dict()), got {type(state_dict).__name__}")
-        self.__dict__.update(copy.deepcopy(state_dict))
+        state = copy.deepcopy(dict(state_dict))
+        for key in self._user_functions:
+            saved, functions = state.pop(key, None), getattr(self, key)
+            pairs = zip(functions, saved or []) if isinstance(functions, list) else [
+                (functions, saved)]
+            for fn, attributes in pairs:
+                if attributes is not None:
+                    vars(fn).update(attributes)
+        self.__dict__.update(state)

@@ -2,7 +2,6 @@
 ConstantLR, LinearLR, PolynomialLR, LambdaLR, MultiplicativeLR."""
 
 import bisect
-import types
 
 from ...functional.checks import is_int
 from .base import LRScheduler, check_optimizer, positive_int
@@ -160,6 +159,8 @@ class _LambdaScheduler(LRScheduler):
     functions the scheduler was made with, so make it with the same ones before loading.
     """
 
+    _user_functions = ("lr_lambdas",)
+
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         name = type(self).__name__
         check_optimizer(name, optimizer)
@@ -176,28 +177,6 @@ class _LambdaScheduler(LRScheduler):
                 raise TypeError(f"{name}: lr_lambda must be a function of the epoch (or a list "
                                 f"of them), got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
-
-    def state_dict(self):
-        """As LRScheduler's, with each lr_lambda as None (a function) or its __dict__ (a
-        callable object)."""
-        functions = self.__dict__.pop("lr_lambdas")
-        try:
-            state = super().state_dict()
-        finally:
-            self.lr_lambdas = functions
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(vars(fn))
-                               for fn in functions]
-        return state
-
-    def load_state_dict(self, state_dict):
-        """As LRScheduler's; a saved __dict__ updates the callable object's, and the
-        functions themselves stay the ones this scheduler was made with."""
-        state = dict(state_dict)
-        saved = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
-        super().load_state_dict(state)
-        for fn, attributes in zip(self.lr_lambdas, saved):
-            if attributes is not None:
-                vars(fn).update(attributes)
 
 
 class LambdaLR(_LambdaScheduler):

@@ -2,7 +2,8 @@
 
 import math
 
-from .base import LRScheduler, check_optimizer, per_group, positive_int
+from .base import (LRScheduler, check_optimizer, per_group, positive_int, set_momentum,
+                   start_momentum_cycle)
 
 
 def _anneal(strategy, start, end, fraction):
@@ -54,18 +55,8 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(f"{name}: cycle_momentum=True needs an optimizer with momentum "
-                                 f"or betas (SGD, Adam, ...); {type(optimizer).__name__} has "
-                                 f"neither: pass cycle_momentum=False")
-            self.use_beta1 = "betas" in optimizer.defaults
-            highs = per_group(name, "max_momentum", optimizer, max_momentum)
-            lows = per_group(name, "base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for group, high, low in zip(optimizer.param_groups, highs, lows):
-                    self._set_momentum(group, high)
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
+            self.use_beta1 = start_momentum_cycle(name, optimizer, base_momentum, max_momentum,
+                                                  last_epoch)[0]
         super().__init__(optimizer, last_epoch)
 
     def _phases(self, pct_start, three_phase):
@@ -83,12 +74,6 @@ class OneCycleLR(LRScheduler):
                 phase(float(2 * pct_start * self.total_steps) - 2, ("max_lr", "initial_lr"),
                       ("base_momentum", "max_momentum")),
                 phase(last, ("initial_lr", "min_lr"), ("max_momentum", "max_momentum"))]
-
-    def _set_momentum(self, group, momentum):
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
 
     def get_lr(self):
         """The lr of each group at step `last_epoch`; sets the momentum too (with
@@ -115,7 +100,8 @@ class OneCycleLR(LRScheduler):
             lrs.append(_anneal(self._anneal_func_type, group[phase["start_lr"]],
                                group[phase["end_lr"]], fraction))
             if self.cycle_momentum:
-                self._set_momentum(group, _anneal(self._anneal_func_type,
-                                                  group[phase["start_momentum"]],
-                                                  group[phase["end_momentum"]], fraction))
+                set_momentum(group, _anneal(self._anneal_func_type,
+                                            group[phase["start_momentum"]],
+                                            group[phase["end_momentum"]], fraction),
+                             self.use_beta1)
         return lrs
