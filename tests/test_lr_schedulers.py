@@ -495,6 +495,10 @@ def test_last_epoch_resumes_as_torch():
 def test_last_epoch_needs_initial_lr():
     with pytest.raises(KeyError, match=r"param_groups\[0\] has no 'initial_lr'"):
         lr_scheduler.ExponentialLR(make_optimizer(mg), gamma=0.9, last_epoch=3)
+    with pytest.raises(TypeError, match="ExponentialLR: last_epoch must be an int, got 2.5"):
+        lr_scheduler.ExponentialLR(make_optimizer(mg), gamma=0.9, last_epoch=2.5)
+    with pytest.raises(ValueError, match="StepLR: last_epoch must be >= -1, got -2"):
+        lr_scheduler.StepLR(make_optimizer(mg), step_size=2, last_epoch=-2)
 
 
 # ----- bad arguments ---------------------------------------------------------------------------

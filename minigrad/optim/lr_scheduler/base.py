@@ -83,8 +83,10 @@ class LRScheduler:
     def __init__(self, optimizer, last_epoch=-1):
         name = type(self).__name__
         check_optimizer(name, optimizer)
-        if not is_int(last_epoch) or last_epoch < -1:
-            raise ValueError(f"{name}: last_epoch must be an int >= -1, got {last_epoch!r}")
+        if not is_int(last_epoch):
+            raise TypeError(f"{name}: last_epoch must be an int, got {last_epoch!r}")
+        if last_epoch < -1:
+            raise ValueError(f"{name}: last_epoch must be >= -1, got {last_epoch}")
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
