@@ -6,7 +6,8 @@ op in minigrad/ops/, or composes ops so that its gradient follows from theirs. E
 takes and returns Tensors; shapes use PyTorch's NCHW layout. The gradient formula of each op
 is derived in docs/derivations.md and stated in the op's docstring.
 
-    Activations     relu, tanh, sigmoid, softmax, log_softmax     activation.py
+    Activations     relu, tanh, sigmoid, softmax, log_softmax,    activation.py
+                    leaky_relu, gelu, silu, elu, softplus, hardtanh, relu6
     Linear          linear                                        linear.py
     Losses          cross_entropy, nll_loss, mse_loss, l1_loss    loss.py
     Dropout         dropout                                       dropout.py
@@ -21,7 +22,8 @@ is derived in docs/derivations.md and stated in the op's docstring.
 """
 
 from ..conv_cost import conv_cost
-from .activation import log_softmax, relu, sigmoid, softmax, tanh
+from .activation import (elu, gelu, hardtanh, leaky_relu, log_softmax, relu, relu6, sigmoid, silu,
+                         softmax, softplus, tanh)
 from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
                    spatial_separable_conv2d)
 from .linear import linear
@@ -39,4 +41,5 @@ __all__ = [
     "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
     "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",
+    "leaky_relu", "gelu", "silu", "elu", "softplus", "hardtanh", "relu6",
 ]
