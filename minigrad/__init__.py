@@ -40,6 +40,7 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
     "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "save",
     "load", "matmul", "where", "maximum", "minimum", "allclose", *_METHODS,
+    "cosine_similarity",
 ]
 
 # Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/

@@ -39,7 +39,8 @@ class Tanh(Function):
         return (grad * (1 - y * y),)
 
 
-def _sigmoid_array(x):
+def sigmoid_array(x):
+    """sigmoid(x) computed from exp(-|x|), so it never overflows; in x's dtype."""
     z = np.exp(-np.abs(x))  # exp of a large positive argument overflows; exp(-|x|) never does
     return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
 
@@ -51,7 +52,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = _sigmoid_array(x)
+        y = sigmoid_array(x)
         ctx.save_for_backward(y)
         return y
 
@@ -149,7 +150,7 @@ class SiLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        s = _sigmoid_array(x)
+        s = sigmoid_array(x)
         ctx.save_for_backward(x, s)
         return x * s
 
@@ -203,7 +204,7 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         (scaled,) = ctx.saved
-        return (np.where(ctx.linear, grad, grad * _sigmoid_array(scaled)),)
+        return (np.where(ctx.linear, grad, grad * sigmoid_array(scaled)),)
 
 
 # Python floats, so that a float32 input stays float32
