@@ -181,6 +181,10 @@ def test_cross_entropy_with_weight_ignore_index_and_smoothing_by_hand():
     assert F.cross_entropy(x, LABELS, **args).item() == pytest.approx(mean, rel=1e-13)
     assert nn.CrossEntropyLoss(weight, label_smoothing=eps)(x, mg.tensor(LABELS)).item() == \
         pytest.approx(mean, rel=1e-13)
+    # the module keeps its weight as a buffer, saved by state_dict, as PyTorch's
+    assert list(nn.CrossEntropyLoss(weight).state_dict()) == ["weight"]
+    assert list(nn.BCEWithLogitsLoss(pos_weight=weight).state_dict()) == ["pos_weight"]
+    assert nn.NLLLoss().state_dict() == {}
     # nll_loss: the mean divides by the weights of the targets kept
     nll = -WEIGHT[LABELS[rows]] * logp[rows, LABELS[rows]]
     assert F.nll_loss(mg.tensor(logp), LABELS, weight).item() == pytest.approx(
