@@ -260,6 +260,9 @@ def test_one_hot_normalize_and_cosine_similarity_by_hand():
     expected = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b)
     np.testing.assert_allclose(F.cosine_similarity(mg.tensor(a), mg.tensor(b)).numpy(),
                                expected, rtol=1e-13)
+    # torch.cosine_similarity, the top-level form, is the same function
+    np.testing.assert_array_equal(mg.cosine_similarity(mg.tensor(a), mg.tensor(b)).numpy(),
+                                  F.cosine_similarity(mg.tensor(a), mg.tensor(b)).numpy())
     # each norm is clamped to eps separately (PyTorch 2)
     tiny = np.array([[1e-10, 0.0]])
     assert F.cosine_similarity(mg.tensor(tiny), mg.tensor([[1.0, 0.0]])).item() == \
