@@ -42,8 +42,7 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
     "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "utils",
     "save", "load", "matmul", "where", "maximum", "minimum", "allclose", "cuda", "backends",
-    "accelerator", "get_default_dtype", "set_default_dtype", *_METHODS,
-    "get_default_dtype", "set_default_dtype", *_METHODS,
+    "accelerator", "get_default_dtype", "set_default_dtype", "cosine_similarity", *_METHODS,
 ]
 
 # Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/

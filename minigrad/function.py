@@ -2,7 +2,7 @@
 
 Every differentiable op in minigrad, built-in or yours, is a subclass of `Function`::
 
-    class Softplus(Function):
+    class MySoftplus(Function):
         '''y = log(1 + exp(x));  VJP: dL/dx = g * sigmoid(x).'''
 
         @staticmethod
@@ -15,7 +15,7 @@ Every differentiable op in minigrad, built-in or yours, is a subclass of `Functi
             (x,) = ctx.saved
             return (grad / (1.0 + np.exp(-x)),)
 
-    y = Softplus.apply(x)          # x is a Tensor; y is a Tensor wired into the graph
+    y = MySoftplus.apply(x)        # x is a Tensor; y is a Tensor wired into the graph
 
 `forward` receives numpy arrays (the `._array` of each input) plus any keyword parameters, and
 returns one numpy array. `backward` receives the upstream gradient g = dL/dy (same shape as y)

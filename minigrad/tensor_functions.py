@@ -1,12 +1,13 @@
 """The function forms PyTorch offers beside the methods: `mg.exp(x)` is `x.exp()`,
 `mg.max(x, 1)` is `x.max(1)`, plus the functions that have no method form: where, maximum,
-minimum, allclose."""
+minimum, allclose, cosine_similarity."""
 
 import numpy as np
 
 from .ops import elementwise
 from .tensor import Tensor
 from .creation import tensor
+from .functional.similarity import cosine_similarity as _cosine_similarity
 
 METHODS = ("exp", "log", "sqrt", "abs", "clamp", "clip", "relu", "tanh", "sigmoid", "softmax",
            "log_softmax", "sum", "mean", "prod", "cumsum", "var", "std", "norm", "logsumexp",
@@ -61,3 +62,8 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True if |input - other| <= atol + rtol |other| everywhere, as torch.allclose."""
     return bool(np.allclose(_tensor(input)._array, _tensor(other)._array, rtol=rtol, atol=atol,
                             equal_nan=equal_nan))
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """As torch.cosine_similarity: `F.cosine_similarity` (op `CosineSimilarity`)."""
+    return _cosine_similarity(x1, x2, dim, eps)

@@ -6,9 +6,13 @@ op in minigrad/ops/, or composes ops so that its gradient follows from theirs. E
 takes and returns Tensors; shapes use PyTorch's NCHW layout. The gradient formula of each op
 is derived in docs/derivations.md and stated in the op's docstring.
 
-    Activations     relu, tanh, sigmoid, softmax, log_softmax     activation.py
+    Activations     relu, tanh, sigmoid, softmax, log_softmax,    activation.py
+                    leaky_relu, gelu, silu, elu, softplus, hardtanh, relu6
     Linear          linear                                        linear.py
-    Losses          cross_entropy, nll_loss, mse_loss, l1_loss    loss.py
+    Losses          mse_loss, l1_loss, smooth_l1_loss,            loss.py
+                    binary_cross_entropy, binary_cross_entropy_with_logits
+                    cross_entropy, nll_loss; one_hot              classification.py
+    Similarity      normalize, cosine_similarity                  similarity.py
     Dropout         dropout                                       dropout.py
     Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
                     spatial_separable_conv2d, depthwise_separable_conv2d
@@ -21,12 +25,16 @@ is derived in docs/derivations.md and stated in the op's docstring.
 """
 
 from ..conv_cost import conv_cost
-from .activation import log_softmax, relu, sigmoid, softmax, tanh
+from .activation import (elu, gelu, hardtanh, leaky_relu, log_softmax, relu, relu6, sigmoid, silu,
+                         softmax, softplus, tanh)
 from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
                    spatial_separable_conv2d)
 from .linear import linear
 from .dropout import dropout
-from .loss import cross_entropy, l1_loss, mse_loss, nll_loss
+from .classification import cross_entropy, nll_loss, one_hot
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, l1_loss, mse_loss,
+                   smooth_l1_loss)
+from .similarity import cosine_similarity, normalize
 from .normalization import batch_norm
 from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d
 from .residual import shortcut_projection, skip_add, zero_pad_shortcut
@@ -39,4 +47,7 @@ __all__ = [
     "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
     "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",
+    "leaky_relu", "gelu", "silu", "elu", "softplus", "hardtanh", "relu6",
+    "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot",
+    "normalize", "cosine_similarity",
 ]

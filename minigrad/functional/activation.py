@@ -1,18 +1,98 @@
-"""Activations, elementwise or along an axis (the ops: ops/activation.py)."""
+"""Activations, elementwise or along an axis (the ops: ops/activation.py), as
+torch.nn.functional's. `inplace=True` writes the result into the input and returns it, through
+the Tensor's in-place machinery (tensor_inplace.py), with its rules: not on a leaf that
+requires grad, and not on a tensor another recorded op has already used."""
 
 from ..ops import activation
+from ..tensor import Tensor
+from .checks import array_of, number
 
 
-def relu(x):
-    """y = max(x, 0), elementwise.
+def _apply(op_name, op, input, inplace=False, **params):
+    if inplace:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{op_name}: inplace=True needs a Tensor, got "
+                            f"{type(input).__name__}")
+        return input._in_place(f"{op_name}_", lambda x: op.apply(x, **params))
+    return op.apply(input, **params)
 
-    Args:
-        x: Tensor of any shape.
+
+def _floating(op_name, input):
+    """PyTorch computes these only for floating-point tensors (NotImplementedError, as it)."""
+    dtype = array_of(input).dtype
+    if dtype.kind != "f":
+        raise NotImplementedError(f"{op_name}: not implemented for a {dtype} tensor, as in "
+                                  f"PyTorch; make it floating point first (x.float())")
+
+
+def relu(input, inplace=False):
+    """y = max(x, 0), elementwise, as torch.nn.functional.relu (an integer tensor stays
+    integer).
 
     Returns:
         Tensor of x's shape. VJP: dL/dx = g where x > 0, else 0 (op `ReLU`).
     """
-    return activation.ReLU.apply(x)
+    return _apply("relu", activation.ReLU, input, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """y = x where x > 0, else negative_slope * x, as torch.nn.functional.leaky_relu.
+    VJP: dL/dx = g where x > 0, else negative_slope * g (op `LeakyReLU`)."""
+    number("leaky_relu", "negative_slope", negative_slope)
+    _floating("leaky_relu", input)
+    return _apply("leaky_relu", activation.LeakyReLU, input, inplace,
+                  negative_slope=negative_slope)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """y = min(max(x, min_val), max_val), as torch.nn.functional.hardtanh (an integer tensor
+    stays integer). VJP: dL/dx = g where min_val < x < max_val, else 0 (op `Hardtanh`)."""
+    number("hardtanh", "min_val", min_val)
+    number("hardtanh", "max_val", max_val)
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val must not be greater than max_val, got "
+                         f"min_val={min_val} and max_val={max_val}")
+    return _apply("hardtanh", activation.Hardtanh, input, inplace, min_val=min_val,
+                  max_val=max_val)
+
+
+def relu6(input, inplace=False):
+    """y = min(max(x, 0), 6), as torch.nn.functional.relu6: hardtanh(x, 0, 6)."""
+    return _apply("relu6", activation.Hardtanh, input, inplace, min_val=0.0, max_val=6.0)
+
+
+def silu(input, inplace=False):
+    """y = x * sigmoid(x), as torch.nn.functional.silu.
+    VJP: dL/dx = g * s * (1 + x * (1 - s)), s = sigmoid(x) (op `SiLU`)."""
+    _floating("silu", input)
+    return _apply("silu", activation.SiLU, input, inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """y = x where x > 0, else alpha * (exp(x) - 1), as torch.nn.functional.elu.
+    VJP: dL/dx = g where x > 0, else g * alpha * exp(x) (op `ELU`)."""
+    number("elu", "alpha", alpha)
+    _floating("elu", input)
+    return _apply("elu", activation.ELU, input, inplace, alpha=alpha)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """y = log(1 + exp(beta x)) / beta, and x itself where beta x > threshold, as
+    torch.nn.functional.softplus. VJP: dL/dx = g * sigmoid(beta x) where beta x <= threshold,
+    else g (op `Softplus`)."""
+    number("softplus", "beta", beta)
+    number("softplus", "threshold", threshold)
+    _floating("softplus", input)
+    return activation.Softplus.apply(input, beta=beta, threshold=threshold)
+
+
+def gelu(input, approximate="none"):
+    """y = x * Phi(x), Phi the standard normal CDF (approximate="none", through erf), or its
+    tanh approximation (approximate="tanh"), as torch.nn.functional.gelu (op `GELU`)."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    _floating("gelu", input)
+    return activation.GELU.apply(input, approximate=approximate)
 
 
 

@@ -1,61 +1,29 @@
-"""Losses, as torch.nn.functional's, each with `reduction=` ("mean", the default, "sum" or
-"none", the per-sample losses): cross-entropy (its mean is an op of its own, ops/loss.py, for
-stability and speed), negative log-likelihood, mean squared and mean absolute error."""
+"""Losses between an input and a target of the same shape, as torch.nn.functional's, each
+with `reduction=` ("mean", the default, "sum" or "none", the loss of every element): mean
+squared and mean absolute error, smooth L1, and binary cross-entropy on probabilities and on
+logits (those two and smooth L1 are ops of their own, ops/loss.py, for stability). The losses
+over classes, cross_entropy and nll_loss, are in classification.py."""
 
 import numpy as np
 
+from ..autograd import is_grad_enabled
 from ..ops import loss
-from ..ops.loss import check_labels
 from ..tensor import Tensor
-from .checks import shape_of
+from .checks import array_of, number, same_dtype, shape_of
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _reduce(op, losses, reduction):
+def check_reduction(op, reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _reduce(op, losses, reduction):
+    check_reduction(op, reduction)
     if reduction == "none":
         return losses
     return losses.mean() if reduction == "mean" else losses.sum()
-
-
-def _labels(op, input, target, ignore_index=-100, weight=None, label_smoothing=0.0):
-    if weight is not None or label_smoothing:
-        raise NotImplementedError(f"{op}: class weights and label_smoothing are not in minigrad "
-                                  f"yet (docs/pytorch.md)")
-    labels = target._array if isinstance(target, Tensor) else np.asarray(target)
-    if labels.size and np.issubdtype(labels.dtype, np.integer) and (
-            labels == ignore_index).any():
-        raise NotImplementedError(f"{op}: targets equal to ignore_index={ignore_index} are not "
-                                  f"supported yet (docs/pytorch.md)")
-    return check_labels(op, input._array if isinstance(input, Tensor) else np.asarray(input),
-                        labels)
-
-
-def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
-    """Cross-entropy between logits (N, C) and integer class labels (N,), as
-    torch.nn.functional.cross_entropy: L_n = -log_softmax(input)[n, target[n]].
-
-    Computed stably (log-softmax, never log of softmax), so it stays finite at logits of
-    +-1e4. reduction="mean" (the default) is the op `CrossEntropy`, VJP: dL/dlogits =
-    g (softmax(logits) - onehot(labels)) / N; "sum" and "none" compose log_softmax and
-    nll_loss, whose gradients follow.
-    """
-    labels = _labels("cross_entropy", input, target, ignore_index, weight, label_smoothing)
-    if reduction == "mean":
-        return loss.CrossEntropy.apply(input, labels=labels)
-    return nll_loss(input.log_softmax(1), labels, reduction=reduction)
-
-
-def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
-    """Negative log-likelihood of log-probabilities input (N, C) at integer labels (N,), as
-    torch.nn.functional.nll_loss: L_n = -input[n, target[n]]. A composition of gather and
-    neg: dL/dinput[n, c] = -g_n where c = target[n], else 0."""
-    labels = _labels("nll_loss", input, target, ignore_index, weight)
-    picked = input.gather(1, Tensor._plain(labels.astype(np.int64)[:, None])).squeeze(1)
-    return _reduce("nll_loss", -picked, reduction)
 
 
 def _same_shape(op, input, target):
@@ -77,3 +45,83 @@ def l1_loss(input, target, reduction="mean"):
     A composition: dL/dinput = sign(input - target) / n (0 where they are equal)."""
     _same_shape("l1_loss", input, target)
     return _reduce("l1_loss", (input - target).abs(), reduction)
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """The Huber-like loss of torch.nn.functional.smooth_l1_loss: of d = input - target,
+    d^2 / (2 beta) where |d| < beta, else |d| - beta / 2; beta = 0 is the L1 loss.
+    VJP: dL/dd = g d / beta inside, g sign(d) outside (op `SmoothL1`)."""
+    _same_shape("smooth_l1_loss", input, target)
+    number("smooth_l1_loss", "beta", beta, low=0)
+    check_reduction("smooth_l1_loss", reduction)
+    diff = input - target
+    losses = diff.abs() if beta == 0 else loss.SmoothL1.apply(diff, beta=beta)
+    return _reduce("smooth_l1_loss", losses, reduction)
+
+
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(shape, tuple(target)) == tuple(target)
+    except ValueError:
+        return False
+
+
+def _weighted(op, losses, weight, reduction):
+    if weight is not None:
+        if not _broadcasts_to(shape_of(weight), losses.shape):
+            raise ValueError(f"{op}: weight {shape_of(weight)} must broadcast to the input's "
+                             f"shape {tuple(losses.shape)}")
+        losses = losses * weight
+    return _reduce(op, losses, reduction)
+
+
+def _binary_arguments(op, input, target, reduction):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    if shape_of(input) != shape_of(target):
+        raise ValueError(f"{op}: target {shape_of(target)} must have the input's shape "
+                         f"{shape_of(input)}, as PyTorch asks")
+    for name, value in (("input", input), ("target", target)):
+        if array_of(value).dtype.kind != "f":
+            raise TypeError(f"{op}: {name} must be floating point, got dtype "
+                            f"{array_of(value).dtype} (for 0/1 labels, pass target.float())")
+    check_reduction(op, reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-w (y log x + (1 - y) log(1 - x)) of probabilities x = input in [0, 1] and targets y,
+    each log floored at -100 (as torch.nn.functional.binary_cross_entropy), so that a
+    confident mistake costs 100 rather than inf. weight broadcasts to the input's shape.
+    VJP: dL/dx = g w (x - y) / max(x (1 - x), 1e-12) (op `BinaryCrossEntropy`)."""
+    _binary_arguments("binary_cross_entropy", input, target, reduction)
+    same_dtype("binary_cross_entropy", input, target=target)  # PyTorch promotes the rest
+    x = input._array
+    if x.size and not (x.min() >= 0 and x.max() <= 1):  # NaN fails too
+        raise ValueError("binary_cross_entropy: every element of input must lie in [0, 1] "
+                         "(probabilities); for logits use binary_cross_entropy_with_logits")
+    losses = loss.BinaryCrossEntropy.apply(input, target)
+    return _weighted("binary_cross_entropy", losses, weight, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
+    """Binary cross-entropy of sigmoid(input) and targets y, computed from the logits without
+    ever taking the log of a rounded probability, as
+    torch.nn.functional.binary_cross_entropy_with_logits:
+    l = -w (p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))), where pos_weight p weighs the
+    positive term (one per class, broadcast along the last axis) and weight w the whole.
+    VJP: dL/dx = g w ((1 - y) sigmoid(x) - p y sigmoid(-x)) (op
+    `BinaryCrossEntropyWithLogits`)."""
+    op = "binary_cross_entropy_with_logits"
+    _binary_arguments(op, input, target, reduction)
+    if pos_weight is None:
+        pos_weight = Tensor._plain(np.ones((), input.dtype))
+    else:
+        if isinstance(pos_weight, Tensor) and pos_weight.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{op}: the loss is not differentiable in pos_weight, as in "
+                               f"PyTorch; pass pos_weight.detach()")
+        if not _broadcasts_to(shape_of(pos_weight), input.shape):
+            raise ValueError(f"{op}: pos_weight {shape_of(pos_weight)} must broadcast to the "
+                             f"input's shape {tuple(input.shape)} (one weight per class: (C,))")
+    losses = loss.BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
+    return _weighted(op, losses, weight, reduction)

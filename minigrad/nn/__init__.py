@@ -9,12 +9,14 @@ import sys
 
 from .. import functional
 from . import init
-from .activation import Dropout, ReLU, Sigmoid, Tanh
+from .activation import (ELU, GELU, Dropout, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, SiLU,
+                         Sigmoid, Softmax, Softplus, Tanh)
 from .container import Flatten, Identity, ModuleList, Sequential
 from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
                    SpatialSeparableConv2d)
 from .linear import Linear
-from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
 from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
@@ -27,6 +29,8 @@ __all__ = [
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
     "ProjectionShortcut", "init", "functional", "Dropout", "ModuleList", "CrossEntropyLoss",
     "NLLLoss", "MSELoss", "L1Loss",
+    "LeakyReLU", "GELU", "SiLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "Softmax", "LogSoftmax",
+    "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.

@@ -1,29 +1,37 @@
-"""Loss modules, as torch.nn's: each holds its `reduction` and calls its function in
-minigrad.functional; `criterion(output, target)` is the loss."""
+"""Loss modules, as torch.nn's: each holds its `reduction` (and weights, as buffers) and
+calls its function in minigrad.functional; `criterion(output, target)` is the loss. Their
+repr is PyTorch's: the name alone, `CrossEntropyLoss()`."""
 
 from .. import functional as F
-from ..functional.loss import REDUCTIONS
+from ..functional.loss import check_reduction
+from ..functional.checks import number
 from .module import Module
 
 
 class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
-        if reduction not in REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or "
-                             f"'none', got {reduction!r}")
+        check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
-    def extra_repr(self):
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+class _WeightedLoss(_Loss):
+    """A loss with class weights, kept as a buffer (saved by state_dict, converted by .to and
+    .double()), as PyTorch's."""
+
+    def __init__(self, weight=None, reduction="mean"):
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
 
 
-class CrossEntropyLoss(_Loss):
-    """Cross-entropy of logits (N, C) against class labels (N,): `F.cross_entropy`."""
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of logits (N, C, ...) against class indices (N, ...) or class
+    probabilities: `F.cross_entropy`."""
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-        super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        super().__init__(weight, reduction)
+        number("CrossEntropyLoss", "label_smoothing", label_smoothing, low=0, high=1)
+        self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
@@ -31,12 +39,13 @@ class CrossEntropyLoss(_Loss):
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (N, C) at labels (N,): `F.nll_loss`."""
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of log-probabilities (N, C, ...) at class indices (N, ...):
+    `F.nll_loss`."""
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
-        super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
@@ -55,3 +64,35 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Quadratic below beta, linear above: `F.smooth_l1_loss`."""
+
+    def __init__(self, reduction="mean", beta=1.0):
+        super().__init__(reduction)
+        number("SmoothL1Loss", "beta", beta, low=0)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities: `F.binary_cross_entropy`."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_WeightedLoss):
+    """Binary cross-entropy of logits, computed stably: `F.binary_cross_entropy_with_logits`."""
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(weight, reduction)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.weight,
+                                                  reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)

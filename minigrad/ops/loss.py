@@ -1,9 +1,12 @@
-"""Losses that need their own op for numerical stability."""
+"""Losses that need their own op for numerical stability: the mean cross-entropy, smooth L1,
+binary cross-entropy on probabilities and on logits. Each of the last three gives the loss of
+every element; functional/loss.py applies weight and reduction."""
 
 import numpy as np
 
 from ..function import Function
-from .activation import log_softmax_array
+from .activation import sigmoid_array, log_softmax_array
+from .arithmetic import unbroadcast
 
 
 def check_labels(op, logits, labels):
@@ -21,7 +24,7 @@ def check_labels(op, logits, labels):
     num_classes = logits.shape[1]
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         bad = labels[(labels < 0) | (labels >= num_classes)]
-        raise ValueError(
+        raise IndexError(
             f"{op}: labels must lie in [0, {num_classes}) for {num_classes} classes, got "
             f"{bad[:5].tolist()}"
         )
@@ -52,3 +55,85 @@ class CrossEntropy(Function):
         dlogits = np.exp(log_probs)
         dlogits[np.arange(n), labels] -= 1
         return (dlogits * (grad / n),)
+
+
+class SmoothL1(Function):
+    """Of the difference d = input - target: y = d^2 / (2 beta) where |d| < beta, else
+    |d| - beta / 2 (beta > 0; beta = 0 is the L1 loss, taken elsewhere).
+
+    VJP: dL/dd = g * d / beta where |d| < beta, else g * sign(d).
+    """
+
+    @staticmethod
+    def forward(ctx, d, beta=1.0):
+        size = np.abs(d)
+        quadratic = size < beta
+        ctx.save_for_backward(d)
+        ctx.quadratic, ctx.beta = quadratic, beta
+        return np.where(quadratic, 0.5 * d * d / beta, size - 0.5 * beta).astype(d.dtype,
+                                                                                copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (d,) = ctx.saved
+        return (grad * np.where(ctx.quadratic, d / ctx.beta, np.sign(d)),)
+
+
+LOG_FLOOR = -100.0  # PyTorch's: log(0) counts as -100, so a certain mistake costs 100, not inf
+# PyTorch's floor for x (1 - x) in the backward: 1e-12 held as a float32 (9.99999996e-13)
+PRODUCT_FLOOR = float(np.float32(1e-12))
+
+
+class BinaryCrossEntropy(Function):
+    """Of probabilities x in [0, 1] and targets y: l = -(y log x + (1 - y) log(1 - x)), each
+    log floored at -100 (as PyTorch).
+
+    VJP: dL/dx = g (x - y) / max(x (1 - x), 1e-12) (PyTorch's form, finite at x = 0 and 1);
+    dL/dy = g (log(1 - x) - log x), with the floored logs.
+    """
+
+    dtype_rule = "promote"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), LOG_FLOOR)
+            log_not_x = np.maximum(np.log1p(-x), LOG_FLOOR)
+        ctx.save_for_backward(x, y)
+        ctx.log_x, ctx.log_not_x = log_x, log_not_x
+        return -(y * log_x + (1 - y) * log_not_x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved
+        dx = grad * (x - y) / np.maximum(x * (1 - x), PRODUCT_FLOOR)
+        return dx, grad * (ctx.log_not_x - ctx.log_x)
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """Of logits x, targets y and the weight p of the positive class (broadcast to x):
+    l = -(p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = p y softplus(-x) + (1 - y)
+    softplus(x), softplus(z) = log(1 + exp(z)) taken as logaddexp(0, z): finite for every x,
+    and two terms of one sign, so nothing cancels (PyTorch's (1 - y) x + (1 + (p - 1) y)
+    softplus(-x) loses the digits of a small loss at x << 0).
+
+    VJP: dL/dx = g ((1 - y) sigmoid(x) - p y sigmoid(-x));
+    dL/dy = g (p softplus(-x) - softplus(x)); dL/dp = g y softplus(-x), summed back to p's
+    shape.
+    """
+
+    dtype_rule = "promote"
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight):
+        below, above = np.logaddexp(0, -x), np.logaddexp(0, x)
+        ctx.save_for_backward(x, y, pos_weight)
+        ctx.below, ctx.above = below, above
+        return pos_weight * y * below + (1 - y) * above
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, p = ctx.saved
+        dx = grad * ((1 - y) * sigmoid_array(x) - p * y * sigmoid_array(-x))
+        dy = grad * (p * ctx.below - ctx.above)
+        return dx, dy, unbroadcast(grad * y * ctx.below, p.shape)
