@@ -19,6 +19,8 @@ from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
 from .residual import ProjectionShortcut, ResidualBlock, ZeroPadShortcut
+from .container import ModuleDict
+from .parameter_container import ParameterDict, ParameterList
 
 __all__ = [
     "Module", "Parameter", "RemovableHandle", "Sequential", "Identity", "Flatten", "Linear",
@@ -27,6 +29,7 @@ __all__ = [
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
     "ProjectionShortcut", "init", "functional", "Dropout", "ModuleList", "CrossEntropyLoss",
     "NLLLoss", "MSELoss", "L1Loss",
+    "ModuleDict", "ParameterList", "ParameterDict",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.

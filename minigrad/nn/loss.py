@@ -14,9 +14,6 @@ class _Loss(Module):
                              f"'none', got {reduction!r}")
         self.reduction = reduction
 
-    def extra_repr(self):
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
-
 
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits (N, C) against class labels (N,): `F.cross_entropy`."""
