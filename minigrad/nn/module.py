@@ -80,11 +80,9 @@ class Module(ModuleHooks, ModuleState):
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
         if isinstance(value, Parameter):
-            self._forget(name)
-            self._parameters[name] = value
+            self._put(self._parameters, name, value)
         elif isinstance(value, Module):
-            self._forget(name)
-            self._modules[name] = value
+            self._put(self._modules, name, value)
         elif name in self._parameters:
             if value is not None:
                 raise TypeError(
@@ -125,6 +123,13 @@ class Module(ModuleHooks, ModuleState):
         self._non_persistent_buffers_set.discard(name)
         return found
 
+    def _put(self, store, name, value):
+        """Register `value` in `store`; a name already there keeps its place (as in PyTorch,
+        `seq[0] = m` stays first), a name from elsewhere moves over."""
+        if name not in store:
+            self._forget(name)
+        store[name] = value
+
     def _check_new_name(self, kind, name, store):
         """torch's checks on a name given to register_buffer / add_module."""
         if not isinstance(name, str):
@@ -144,16 +149,15 @@ class Module(ModuleHooks, ModuleState):
         `state_dict`; persistent=False keeps it out. A Tensor is kept as it is (as PyTorch);
         a numpy array is copied into a Tensor. None registers the name without a value."""
         self._check_new_name("buffer", name, self._buffers)
-        value = None if tensor is None else _as_buffer(tensor, name)
-        self._forget(name)
-        self._buffers[name] = value
-        if not persistent:
+        self._put(self._buffers, name, None if tensor is None else _as_buffer(tensor, name))
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
             self._non_persistent_buffers_set.add(name)
 
     def register_parameter(self, name, param):
         """Same as `self.name = param`; param may be None (for example an absent bias)."""
-        self._forget(name)
-        self._parameters[name] = param
+        self._put(self._parameters, name, param)
 
     def add_module(self, name, module):
         """Register `module` (or None) as the child `name`: the same as `self.name = module`,
@@ -161,8 +165,7 @@ class Module(ModuleHooks, ModuleState):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_new_name("module", name, self._modules)
-        self._forget(name)
-        self._modules[name] = module
+        self._put(self._modules, name, module)
 
     def register_module(self, name, module):
         """An alias of `add_module`, as in PyTorch."""
