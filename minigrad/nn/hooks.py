@@ -123,6 +123,7 @@ class _BackwardHook:
 
     def __init__(self, module, n_args):
         self.module = module
+        self.hooks = [hook for hook, _ in module._backward_hooks.values()]  # as of this call
         self.n_args = n_args
         self.inputs_packed = False
         self.grad_output = None
@@ -176,7 +177,7 @@ class _BackwardHook:
         return [replaced[i] for i in self.input_positions]
 
     def _call_hooks(self, grad_input):
-        for hook, _ in list(self.module._backward_hooks.values()):
+        for hook in self.hooks:
             result = hook(self.module, grad_input, self.grad_output)
             if result is None:
                 continue
@@ -217,6 +218,8 @@ def _pack(tensors, on_grads):
         return np.concatenate(parts).astype(grad.dtype)
 
     joined.register_hook(on_joined_grad)
-    return [joined[a:b].reshape(shape).to(t.dtype).clone() if t.dtype == common else
-            joined[a:b].reshape(shape).to(t.dtype)
-            for a, b, shape, t in zip(bounds[:-1], bounds[1:], shapes, tensors)]
+    pieces = [(joined[a:b].reshape(shape), t.dtype)
+              for a, b, shape, t in zip(bounds[:-1], bounds[1:], shapes, tensors)]
+    # Each piece gets memory of its own (a cast copies; clone where there is no cast), so
+    # that it is no view of `joined` and may be changed in place (out += identity).
+    return [piece.to(dtype) if piece.dtype != dtype else piece.clone() for piece, dtype in pieces]
