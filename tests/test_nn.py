@@ -248,7 +248,7 @@ def test_nested_repr():
         nn.MaxPool2d(2), nn.GlobalAvgPool2d(), nn.Flatten(), nn.Linear(32, 10))
     assert repr(model) == """Sequential(
   (0): Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
-  (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+  (1): BatchNorm2d(32, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
   (2): ReLU()
   (3): ResidualBlock(
     (branch): Sequential(
@@ -257,7 +257,7 @@ def test_nested_repr():
     (shortcut): Identity()
     (activation): ReLU()
   )
-  (4): MaxPool2d(kernel_size=2, stride=2, padding=0)
+  (4): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
   (5): GlobalAvgPool2d()
   (6): Flatten(start_dim=1, end_dim=-1)
   (7): Linear(in_features=32, out_features=10, bias=True)
@@ -291,7 +291,7 @@ def test_sequential_indexing():
     assert isinstance(seq[1:], nn.Sequential) and list(seq[1:]) == layers[1:]
     with pytest.raises(IndexError, match="index 3 is out of range for 3 modules"):
         seq[3]
-    with pytest.raises(TypeError, match="expected a Module"):
+    with pytest.raises(TypeError, match="function is not a Module subclass"):
         seq.append(lambda x: x)
     x = randn(5, 2, dtype=np.float32)
     np.testing.assert_array_equal(seq(x).detach().numpy(), layers[2](layers[1](layers[0](x))).detach().numpy())

@@ -21,6 +21,8 @@ from .module import Module, Parameter, RemovableHandle
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
 from .residual import ProjectionShortcut, ResidualBlock, ZeroPadShortcut
+from .container import ModuleDict
+from .parameter_container import ParameterDict, ParameterList
 
 __all__ = [
     "Module", "Parameter", "RemovableHandle", "Sequential", "Identity", "Flatten", "Linear",
@@ -31,6 +33,7 @@ __all__ = [
     "NLLLoss", "MSELoss", "L1Loss",
     "LeakyReLU", "GELU", "SiLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "Softmax", "LogSoftmax",
     "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
+    "ModuleDict", "ParameterList", "ParameterDict",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.

@@ -129,6 +129,88 @@ def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", gen
     return normal_(tensor, 0.0, std, generator=generator)
 
 
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fill with a (semi-)orthogonal matrix times `gain` (Saxe et al. 2014): the tensor seen
+    as rows x cols = shape[0] x (the rest), with orthonormal rows (rows <= cols) or columns.
+
+    The matrix is the Q of the QR decomposition of a standard normal matrix, each column's
+    sign set by R's diagonal, which makes Q uniformly distributed over the orthogonal
+    matrices (Mezzadri 2007). An empty tensor is left as it is.
+    """
+    array = _target(tensor, "orthogonal_")
+    if array.ndim < 2:
+        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, "
+                         f"got shape {tuple(array.shape)}")
+    if array.size == 0:
+        return tensor
+    rows = array.shape[0]
+    cols = array.size // rows
+    flat = _rng(generator).standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(array.shape))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with samples from N(mean, std^2) truncated to [a, b] (a and b are values, not
+    numbers of std), by the inverse CDF, as PyTorch: x = Phi^-1(u) for u uniform between
+    Phi((a - mean) / std) and Phi((b - mean) / std). The side of the mean the interval lies
+    on is mirrored to the lower tail, where the CDF keeps its relative precision."""
+    if std < 0:
+        raise ValueError(f"trunc_normal_: std must be >= 0, got {std}")
+    if a > b:
+        raise ValueError(f"trunc_normal_: lower bound a={a} is above upper bound b={b}")
+    array = _target(tensor, "trunc_normal_")
+    if std == 0:
+        return _fill(tensor, min(max(mean, a), b))
+    low, high = (a - mean) / std, (b - mean) / std
+    flip = low > -high  # most of [low, high] right of 0: sample the mirror image instead
+    if flip:
+        low, high = -high, -low
+    u = _rng(generator).uniform(_normal_cdf(low), _normal_cdf(high), size=array.shape)
+    z = _normal_quantile(u)
+    values = mean + std * (-z if flip else z)
+    return _fill(tensor, np.clip(values, a, b))
+
+
+def _normal_cdf(x):
+    # erfc, not 1 + erf: keeps the relative precision of a small lower-tail probability
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+# Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9):
+# one rational function for the middle, another in sqrt(-2 log p) for the tails.
+_MIDDLE_NUMERATOR = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                     1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
+_MIDDLE_DENOMINATOR = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                       6.680131188771972e+01, -1.328068155288572e+01, 1.0)
+_TAIL_NUMERATOR = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                   -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
+_TAIL_DENOMINATOR = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                     3.754408661907416e+00, 1.0)
+_TAIL_START = 0.02425
+
+
+def _normal_quantile(p):
+    """Phi^-1(p) elementwise for an array of p in [0, 1] (-inf at 0, inf at 1)."""
+    p = np.asarray(p, dtype=np.float64)
+    x = np.empty_like(p)
+    middle = (p >= _TAIL_START) & (p <= 1 - _TAIL_START)
+    q = p[middle] - 0.5
+    r = q * q
+    x[middle] = q * np.polyval(_MIDDLE_NUMERATOR, r) / np.polyval(_MIDDLE_DENOMINATOR, r)
+    lower, upper = p < _TAIL_START, p > 1 - _TAIL_START
+    with np.errstate(divide="ignore"):
+        for part, tail_p, sign in ((lower, p[lower], 1.0), (upper, 1 - p[upper], -1.0)):
+            t = np.sqrt(-2.0 * np.log(tail_p))
+            x[part] = sign * np.polyval(_TAIL_NUMERATOR, t) / np.polyval(_TAIL_DENOMINATOR, t)
+    return x
+
+
 def _fan(tensor, mode, op):
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{op}: mode must be 'fan_in' or 'fan_out', got {mode!r}")

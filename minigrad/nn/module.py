@@ -9,17 +9,24 @@ A Module is a Python object whose attributes are sorted on assignment::
 
 Everything else (`parameters()`, `state_dict()`, `train()`, the nested repr) walks those
 three dicts, children in the order they were assigned. Subclasses write `__init__` (calling
-`super().__init__()` first) and `forward`; calling the module runs `forward`.
+`super().__init__()` first) and `forward`; calling the module runs `forward`, with the hooks
+of hooks.py around it. Lookup by dotted path and saving and loading (`state_dict`) are in
+module_state.py.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 
 from ..creation import from_numpy
+from ..device import _check_device
 from ..tensor import Tensor
+from .hooks import ModuleHooks, RemovableHandle
+from .module_state import IncompatibleKeys, ModuleState
+
+# RemovableHandle and IncompatibleKeys are named here too, where nn/__init__ and older code
+# import them from.
+__all__ = ["Module", "Parameter", "RemovableHandle", "IncompatibleKeys"]
 
 
 class Parameter(Tensor):
@@ -42,11 +49,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-#: What `load_state_dict` returns (as PyTorch): the keys it did not find, and the ones it ignored.
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-
-
-class Module:
+class Module(ModuleHooks, ModuleState):
     """Base class of every layer and model. Subclass it, define `forward`, call the instance.
 
     Attributes:
@@ -59,22 +62,15 @@ class Module:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", {})
-        object.__setattr__(self, "_forward_hooks", {})
+        self._init_hooks()
 
     def forward(self, *inputs):
         """The layer's computation on its input Tensors; every subclass defines it.
-        Call the module (`layer(x)`), not `forward`, so that forward hooks run.
+        Call the module (`layer(x)`), not `forward`, so that the hooks run.
         """
         raise NotImplementedError(f"{type(self).__name__}: a Module subclass must define forward")
-
-    def __call__(self, *inputs, **kwargs):
-        output = self.forward(*inputs, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            replaced = hook(self, inputs, output)
-            if replaced is not None:
-                output = replaced
-        return output
 
     # ----- registration by attribute ------------------------------------------------------
 
@@ -84,11 +80,9 @@ class Module:
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
         if isinstance(value, Parameter):
-            self._forget(name)
-            self._parameters[name] = value
+            self._put(self._parameters, name, value)
         elif isinstance(value, Module):
-            self._forget(name)
-            self._modules[name] = value
+            self._put(self._modules, name, value)
         elif name in self._parameters:
             if value is not None:
                 raise TypeError(
@@ -97,11 +91,11 @@ class Module:
                 )
             self._parameters[name] = None
         elif name in self._buffers:
-            self._buffers[name] = None if value is None else _as_buffer(value)
+            self._buffers[name] = None if value is None else _as_buffer(value, name)
         elif name in self._modules:
             if value is not None:
-                raise TypeError(f"{type(self).__name__}: cannot assign a {type(value).__name__} "
-                                f"to child module {name!r}")
+                raise TypeError(f"cannot assign {type(value).__name__!r} as child module "
+                                f"{name!r} (nn.Module or None expected)")
             self._modules[name] = None
         else:
             object.__setattr__(self, name, value)
@@ -126,31 +120,71 @@ class Module:
             if name in store:
                 del store[name]
                 found = True
+        self._non_persistent_buffers_set.discard(name)
         return found
 
-    def register_buffer(self, name, array):
-        """Keep an array that is state but not a weight (BatchNorm's running mean): it is saved
-        by `state_dict`, converted by `to`, and never given to an optimizer. Stored as a Tensor
-        without grad."""
-        self._forget(name)
-        self._buffers[name] = None if array is None else _as_buffer(array)
+    def _put(self, store, name, value):
+        """Register `value` in `store`; a name already there keeps its place (as in PyTorch,
+        `seq[0] = m` stays first), a name from elsewhere moves over."""
+        if name not in store:
+            self._forget(name)
+        store[name] = value
+
+    def _check_new_name(self, kind, name, store):
+        """torch's checks on a name given to register_buffer / add_module."""
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+        if "." in name:
+            # torch's wording, which shows the name only for a module
+            raise KeyError(f"{kind} name can't contain \".\""
+                           + (f", got: {name}" if kind == "module" else ""))
+        if name == "":
+            raise KeyError(f"{kind} name can't be empty string \"\"")
+        if hasattr(self, name) and name not in store:
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Keep a tensor that is state but not a weight (BatchNorm's running mean): it is moved
+        by `to()` and never given to an optimizer. A persistent buffer is saved by
+        `state_dict`; persistent=False keeps it out. A Tensor is kept as it is (as PyTorch);
+        a numpy array is copied into a Tensor. None registers the name without a value."""
+        self._check_new_name("buffer", name, self._buffers)
+        self._put(self._buffers, name, None if tensor is None else _as_buffer(tensor, name))
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def register_parameter(self, name, param):
         """Same as `self.name = param`; param may be None (for example an absent bias)."""
-        self._forget(name)
-        self._parameters[name] = param
+        self._put(self._parameters, name, param)
+
+    def add_module(self, name, module):
+        """Register `module` (or None) as the child `name`: the same as `self.name = module`,
+        with torch's checks of the name."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        self._check_new_name("module", name, self._modules)
+        self._put(self._modules, name, module)
+
+    def register_module(self, name, module):
+        """An alias of `add_module`, as in PyTorch."""
+        self.add_module(name, module)
 
     # ----- walking the tree ---------------------------------------------------------------
 
-    def named_modules(self, prefix=""):
-        """(dotted name, module) for this module (name "") and every descendant, depth first."""
-        seen = set()
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module (name `prefix`) and every descendant, depth
+        first. A module reached twice is listed once, unless remove_duplicate=False; `memo`
+        is the set of modules already listed (it is filled in)."""
+        memo = set() if memo is None else memo
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if module in memo:
                 continue
-            seen.add(id(module))
+            if remove_duplicate:
+                memo.add(module)
             yield name, module
             children = [(f"{name}.{child}" if name else child, m)
                         for child, m in module._modules.items() if m is not None]
@@ -172,10 +206,10 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def named_parameters(self, prefix="", recurse=True):
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         """(dotted name, Parameter) pairs, e.g. ("0.weight", ...), in registration order.
-        A Parameter shared by two modules is listed once."""
-        yield from self._named_members("_parameters", prefix, recurse)
+        A Parameter shared by two modules is listed once (unless remove_duplicate=False)."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         """Every Parameter of this module and (with recurse) its descendants, each once; what an
@@ -184,23 +218,25 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True):
-        """(dotted name, Tensor) for every buffer (state that is saved but not trained)."""
-        yield from self._named_members("_buffers", prefix, recurse)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, Tensor) for every buffer (state that is kept but not trained)."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         """Every buffer of this module and (with recurse) its descendants."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def _named_members(self, store, prefix, recurse):
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+    def _named_members(self, store, prefix, recurse, remove_duplicate=True):
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
         seen = set()
         for module_name, module in modules:
             for name, value in getattr(module, store).items():
                 if value is None or id(value) in seen:
                     continue
-                seen.add(id(value))
+                if remove_duplicate:
+                    seen.add(id(value))
                 yield (f"{module_name}.{name}" if module_name else name), value
 
     def apply(self, fn):
@@ -222,6 +258,12 @@ class Module:
         """Same as `train(False)`: BatchNorm uses its running statistics."""
         return self.train(False)
 
+    def requires_grad_(self, requires_grad=True):
+        """Set `requires_grad` on every parameter (False freezes the module). Returns self."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
     def zero_grad(self, set_to_none=True):
         """Forget the accumulated gradients: every parameter's `.grad` becomes None (or zeros,
         with set_to_none=False)."""
@@ -231,109 +273,102 @@ class Module:
             else:
                 param.grad.zero_()
 
-    def to(self, dtype):
-        """Convert parameters and floating buffers to `dtype` in place (the same Parameter
-        objects, so an optimizer made before still holds them). Returns self."""
+    def to(self, *args, **kwargs):
+        """Convert the floating parameters and buffers (and their grads) in place, as
+        PyTorch's: to(dtype), to("cpu"), to(device), to(tensor) (its dtype), to(device, dtype),
+        to(dtype=...). The Parameter objects stay the same, so an optimizer made before still
+        holds them. Only floating dtypes are accepted; the device may only be the CPU.
+        Returns self."""
+        dtype, device = kwargs.pop("dtype", None), kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"Module.to: unexpected keyword {sorted(kwargs)[0]!r}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            elif not isinstance(arg, bool):  # non_blocking, given by position
+                dtype = arg
+        if device is not None:
+            _check_device(device)
+        if dtype is None:
+            return self
+        dtype = _floating_dtype(dtype)
+        return self._cast(lambda tensor: np.issubdtype(tensor.dtype, np.floating), dtype)
+
+    def double(self):
+        """Floating parameters and buffers to float64. Returns self."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Floating parameters and buffers to float32. Returns self."""
+        return self.to(np.float32)
+
+    def half(self):
+        """Floating parameters and buffers to float16 (numpy's half; slow). Returns self."""
+        return self.to(np.float16)
+
+    def type(self, dst_type):
+        """Every parameter and buffer to `dst_type`, integer buffers too (as PyTorch's
+        Module.type). Returns self."""
+        return self._cast(lambda tensor: True, np.dtype(dst_type))
+
+    def cpu(self):
+        """Self: minigrad's modules are always on the CPU."""
+        return self
+
+    def cuda(self, device=None):
+        """An error that says minigrad runs on the CPU only."""
+        _check_device("cuda")
+
+    def _cast(self, chosen, dtype):
         for tensor in list(self.parameters()) + list(self.buffers()):
-            if np.issubdtype(tensor.dtype, np.floating):
+            if chosen(tensor) and tensor.dtype != dtype:
                 tensor._array = tensor._array.astype(dtype)
                 if tensor.grad is not None:
                     tensor.grad = tensor.grad.to(dtype)
         return self
 
-    # ----- saving and loading -------------------------------------------------------------
-
-    def _state_tensors(self):
-        """{dotted name: Tensor} for every parameter and buffer: each module's own parameters,
-        then its buffers, then its children's (PyTorch's order)."""
-        tensors = {}
-        for module_name, module in self.named_modules():
-            for store in (module._parameters, module._buffers):
-                for name, value in store.items():
-                    if value is not None:
-                        tensors[f"{module_name}.{name}" if module_name else name] = value
-        return tensors
-
-    def state_dict(self):
-        """{dotted name: Tensor} for every parameter and buffer: detached, sharing memory
-        with the module's own (as PyTorch's; save it, or copy it with .clone())."""
-        return {key: tensor.detach() for key, tensor in self._state_tensors().items()}
-
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy arrays from `state_dict` into this module's parameters and buffers, in place.
-
-        The Parameter objects stay the same, so an optimizer holding them keeps working.
-        Nothing is copied unless every check passes. Raises one RuntimeError listing every
-        problem: with strict=True, missing and unexpected keys; always, shape mismatches.
-        Returns IncompatibleKeys(missing_keys, unexpected_keys).
-        """
-        own = self._state_tensors()
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        problems = []
-        if strict:
-            problems += [f"missing key {key!r}" for key in missing]
-            problems += [f"unexpected key {key!r}" for key in unexpected]
-        for key, target in own.items():
-            if key in state_dict:
-                shape = np.shape(_array(state_dict[key]))
-                if shape != target.shape:
-                    problems.append(f"shape mismatch for {key!r}: the module has "
-                                    f"{tuple(target.shape)}, the state_dict has {shape}")
-        if problems:
-            raise RuntimeError(f"load_state_dict: cannot load into {type(self).__name__}:\n  "
-                               + "\n  ".join(problems))
-        for key, target in own.items():
-            if key in state_dict:
-                target._array[...] = _array(state_dict[key])
-        return IncompatibleKeys(missing, unexpected)
-
-    # ----- hooks --------------------------------------------------------------------------
-
-    def register_forward_hook(self, fn):
-        """Call `fn(module, inputs, output)` after every forward (inputs is the tuple of
-        positional arguments). If fn returns a value, it replaces the output.
-        Returns a handle; `handle.remove()` detaches the hook."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = fn
-        return handle
-
     # ----- printing -----------------------------------------------------------------------
 
     def extra_repr(self):
-        """The arguments shown inside this module's parentheses; layers override it."""
+        """The arguments shown inside this module's parentheses; layers override it (one line,
+        or several, each shown on its own line)."""
         return ""
 
     def __repr__(self):
-        lines = [self.extra_repr()] if self.extra_repr() else []
-        for name, module in self._modules.items():
-            child = repr(module).replace("\n", "\n  ")
-            lines.append(f"({name}): {child}")
-        if not self._modules:
-            return f"{type(self).__name__}({self.extra_repr()})"
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        # PyTorch's layout: one line when there is only a one-line extra_repr, else one
+        # line per extra_repr line and per child, each child's own lines indented.
+        extra = self.extra_repr().split("\n") if self.extra_repr() else []
+        children = [f"({name}): " + repr(module).replace("\n", "\n  ")
+                    for name, module in self._modules.items()]
+        if len(extra) == 1 and not children:
+            return f"{type(self).__name__}({extra[0]})"
+        if not extra and not children:
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(extra + children) + "\n)"
 
 
-class RemovableHandle:
-    """Returned by `register_forward_hook`; `remove()` takes the hook off again."""
-
-    _next_id = 0
-
-    def __init__(self, hooks):
-        self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self):
-        """Detach the hook; removing twice is harmless."""
-        self._hooks.pop(self.id, None)
+def _floating_dtype(dtype):
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"Module.to: expected a dtype, a device or a Tensor, got "
+                        f"{dtype!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"Module.to: only accepts floating point dtypes, but got desired "
+                        f"dtype={dtype}")
+    return dtype
 
 
-def _array(value):
-    return value._array if isinstance(value, Tensor) else np.asarray(value)
-
-
-def _as_buffer(value):
+def _as_buffer(value, name):
     if isinstance(value, Parameter):
-        raise TypeError("register_buffer: got a Parameter; assign it as an attribute instead")
-    return from_numpy(_array(value).copy())
+        raise TypeError(f"register_buffer: got a Parameter for buffer {name!r}; assign it as "
+                        f"an attribute instead")
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        return from_numpy(value.copy())
+    raise TypeError(f"cannot assign {type(value).__name__!r} object to buffer {name!r} "
+                    f"(Tensor or None required)")

@@ -80,8 +80,10 @@ class _BatchNorm(Module):
         return y.reshape(shape) if len(shape) == 3 else y
 
     def extra_repr(self):
+        # PyTorch 2.13 prints bias= too (its BatchNorm has a bias switch; here it is affine's)
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):

@@ -32,6 +32,10 @@ class MaxPool2d(_Pool2d):
     def forward(self, x):
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
 
+    def extra_repr(self):
+        # PyTorch's MaxPool2d also prints its dilation and ceil_mode, here always 1 and False
+        return super().extra_repr() + ", dilation=1, ceil_mode=False"
+
 
 class AvgPool2d(_Pool2d):
     """Mean of each kernel_size window (padded zeros count): (N, C, H, W) -> (N, C, H_out, W_out).
