@@ -257,7 +257,7 @@ def test_nested_repr():
     (shortcut): Identity()
     (activation): ReLU()
   )
-  (4): MaxPool2d(kernel_size=2, stride=2, padding=0)
+  (4): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
   (5): GlobalAvgPool2d()
   (6): Flatten(start_dim=1, end_dim=-1)
   (7): Linear(in_features=32, out_features=10, bias=True)

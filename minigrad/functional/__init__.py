@@ -10,11 +10,13 @@ is derived in docs/derivations.md and stated in the op's docstring.
     Linear          linear                                        linear.py
     Losses          cross_entropy, nll_loss, mse_loss, l1_loss    loss.py
     Dropout         dropout                                       dropout.py
+    Embedding       embedding                                     embedding.py
     Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
                     spatial_separable_conv2d, depthwise_separable_conv2d
                     conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
-    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d     pooling.py
-    Normalization   batch_norm                                    normalization.py
+    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d,   pooling.py
+                    adaptive_avg_pool2d
+    Normalization   batch_norm, layer_norm, group_norm            normalization.py
     Residual        skip_add, shortcut_projection,                residual.py
                     zero_pad_shortcut
     Shape           pad                                           shape.py
@@ -26,9 +28,10 @@ from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwi
                    spatial_separable_conv2d)
 from .linear import linear
 from .dropout import dropout
+from .embedding import embedding
 from .loss import cross_entropy, l1_loss, mse_loss, nll_loss
-from .normalization import batch_norm
-from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from .normalization import batch_norm, group_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, global_avg_pool2d, max_pool2d
 from .residual import shortcut_projection, skip_add, zero_pad_shortcut
 from .shape import pad
 
@@ -39,4 +42,5 @@ __all__ = [
     "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
     "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",
+    "adaptive_avg_pool2d", "layer_norm", "group_norm", "embedding",
 ]

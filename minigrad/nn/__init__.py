@@ -2,7 +2,8 @@
 calling it runs its `forward`.
 
 Read module.py first (Module, Parameter), then container.py, linear.py, activation.py,
-conv.py, pooling.py, normalization.py, residual.py; init.py has the weight initializers.
+conv.py, pooling.py, normalization.py, residual.py, embedding.py; init.py has the weight
+initializers.
 """
 
 import sys
@@ -13,11 +14,12 @@ from .activation import Dropout, ReLU, Sigmoid, Tanh
 from .container import Flatten, Identity, ModuleList, Sequential
 from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
                    SpatialSeparableConv2d)
+from .embedding import Embedding
 from .linear import Linear
 from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter, RemovableHandle
-from .normalization import BatchNorm1d, BatchNorm2d
-from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, GlobalAvgPool2d, MaxPool2d
 from .residual import ProjectionShortcut, ResidualBlock, ZeroPadShortcut
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
     "ProjectionShortcut", "init", "functional", "Dropout", "ModuleList", "CrossEntropyLoss",
     "NLLLoss", "MSELoss", "L1Loss",
+    "AdaptiveAvgPool2d", "LayerNorm", "GroupNorm", "Embedding",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.
