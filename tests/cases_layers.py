@@ -1,5 +1,5 @@
 """Gradient-check cases for the layers of issue 12's second slice: adaptive average pooling,
-layer and group normalization, the embedding lookup (and the transposed convolution).
+layer and group normalization, the embedding lookup and the transposed convolution.
 
 Each GRADCHECK_CASES entry maps a Function name to `case(data) -> (fn, inputs)`, ready for
 `mg.gradcheck(fn, inputs)`; `data` is hypothesis's `st.data()`. The config helpers are also
@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import minigrad.functional as F
+from cases_conv import _case as conv_case
 from strategies import distinct, leaf, values
 
 
@@ -102,3 +103,31 @@ GRADCHECK_CASES = {
     "GroupNorm": group_norm_case,
     "Embedding": embedding_case,
 }
+
+
+def conv_transpose_config(data):
+    """A small conv_transpose2d call: dict of x, weight, bias (float64 arrays or None) and
+    its keyword arguments, output_padding below the stride or the dilation."""
+    groups = data.draw(st.integers(1, 2))
+    c_in, c_out = groups * data.draw(st.integers(1, 2)), groups * data.draw(st.integers(1, 2))
+    kernel = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    stride = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    dilation = (data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2)))
+    output_padding = tuple(data.draw(st.integers(0, max(s, d) - 1))
+                           for s, d in zip(stride, dilation))
+    hw = (data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3)))
+    # Padding cuts at most what leaves one output row and column.
+    padding = tuple(data.draw(st.integers(0, ((n - 1) * s + d * (k - 1) + o) // 2))
+                    for n, s, d, k, o in zip(hw, stride, dilation, kernel, output_padding))
+    bias = values(data, (c_out,)) if data.draw(st.booleans()) else None
+    return dict(x=values(data, (data.draw(st.integers(1, 2)), c_in) + hw),
+                weight=values(data, (c_in, c_out // groups) + kernel), bias=bias,
+                stride=stride, padding=padding, output_padding=output_padding, groups=groups,
+                dilation=dilation)
+
+
+def conv_transpose_case(data):
+    return conv_case(F.conv_transpose2d, conv_transpose_config(data))
+
+
+GRADCHECK_CASES["ConvTranspose2d"] = conv_transpose_case

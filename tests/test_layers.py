@@ -12,8 +12,8 @@ from hypothesis import given, strategies as st
 import minigrad as mg
 import minigrad.functional as F
 import minigrad.nn as nn
-from cases_layers import (adaptive_config, embedding_config, group_norm_config,
-                          layer_norm_config, norm_input)
+from cases_layers import (adaptive_config, conv_transpose_config, embedding_config,
+                          group_norm_config, layer_norm_config, norm_input)
 from strategies import distinct, leaf, values
 
 TIGHT = dict(rtol=1e-12, atol=1e-12)
@@ -437,3 +437,250 @@ def test_embedding_is_torchs(data):
         torch, lambda w: F.embedding(indices, w, padding_idx),
         lambda w: torch.nn.functional.embedding(torch.tensor(indices), w, padding_idx),
         [values(data, shape)])
+
+
+# ----- Conv1d ----------------------------------------------------------------------------------
+
+def naive_conv1d(x, w, b, stride, padding, dilation, groups):
+    """One multiply-add at a time; padding is (left, right)."""
+    x = np.pad(x, ((0, 0), (0, 0), padding))
+    c_out, c_group, k = w.shape
+    length = (x.shape[2] - dilation * (k - 1) - 1) // stride + 1
+    y = np.zeros((x.shape[0], c_out, length))
+    for n, o, i, c, t in np.ndindex(x.shape[0], c_out, length, c_group, k):
+        channel = o // (c_out // groups) * c_group + c
+        y[n, o, i] += w[o, c, t] * x[n, channel, i * stride + t * dilation]
+    return y if b is None else y + b[:, None]
+
+
+def conv1d_config(data):
+    groups = data.draw(st.integers(1, 2))
+    c_in, c_out = groups * data.draw(st.integers(1, 2)), groups * data.draw(st.integers(1, 2))
+    k, dilation = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 2))
+    stride = data.draw(st.integers(1, 3))
+    padding = data.draw(st.sampled_from(["valid", "same", 0, 1, 2] if stride == 1 else [0, 1, 2]))
+    pads = ((dilation * (k - 1) // 2, dilation * (k - 1) - dilation * (k - 1) // 2)
+            if padding == "same" else (0, 0) if padding == "valid" else (padding, padding))
+    length = data.draw(st.integers(max(1, dilation * (k - 1) + 1 - sum(pads)), 6))
+    bias = values(data, (c_out,)) if data.draw(st.booleans()) else None
+    return (values(data, (data.draw(st.integers(1, 2)), c_in, length)),
+            values(data, (c_out, c_in // groups, k)), bias,
+            dict(stride=stride, padding=padding, dilation=dilation, groups=groups), pads)
+
+
+@given(data=st.data())
+def test_conv1d_matches_the_loop_reference_and_gradchecks(data):
+    x, w, b, args, pads = conv1d_config(data)
+    y = F.conv1d(mg.tensor(x), mg.tensor(w), None if b is None else mg.tensor(b), **args)
+    expected = naive_conv1d(x, w, b, args["stride"], pads, args["dilation"], args["groups"])
+    assert y.shape == expected.shape and y.dtype == mg.float64
+    np.testing.assert_allclose(numpy_of(y), expected, **TIGHT)
+    unbatched = F.conv1d(mg.tensor(x[0]), mg.tensor(w), None if b is None else mg.tensor(b),
+                         **args)
+    np.testing.assert_allclose(numpy_of(unbatched), expected[0], **TIGHT)
+    leaves = [leaf(a) for a in (x, w, b) if a is not None]
+    assert mg.gradcheck(lambda x, w, b=None: F.conv1d(x, w, b, **args), leaves)
+
+
+def test_conv1d_same_pads_an_even_kernel_one_more_at_the_right():
+    x, w = mg.tensor([[[0.0, 1.0, 2.0, 3.0]]]), mg.tensor([[[1.0, 10.0]]])
+    # y[i] = x[i] + 10 x[i + 1], the zero added after x[3].
+    np.testing.assert_array_equal(numpy_of(F.conv1d(x, w, padding="same")).ravel(),
+                                  [10, 21, 32, 3])
+    np.testing.assert_array_equal(numpy_of(F.conv1d(x, w, padding="valid")).ravel(), [10, 21, 32])
+    # padded [0, 0, 1, 2, 3, 0], windows at 0, 2, 4.
+    np.testing.assert_array_equal(numpy_of(F.conv1d(x, w, padding=1, stride=2)).ravel(), [0, 21, 3])
+
+
+@given(data=st.data())
+def test_conv1d_is_torchs(data):
+    torch = pytest.importorskip("torch")
+    x, w, b, args, _ = conv1d_config(data)
+    b = values(data, (w.shape[0],))
+    assert_same_as_torch(torch, lambda x, w, b: F.conv1d(x, w, b, **args),
+                         lambda x, w, b: torch.nn.functional.conv1d(x, w, b, **args), [x, w, b])
+
+
+def test_conv1d_layer_init_and_repr():
+    assert repr(nn.Conv1d(2, 3, 3)) == "Conv1d(2, 3, kernel_size=(3,), stride=(1,))"
+    assert repr(nn.Conv1d(2, 4, 3, 2, 1, 2, 2, False)) == (
+        "Conv1d(2, 4, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), groups=2, "
+        "bias=False)")
+    assert repr(nn.Conv1d(2, 3, (3,), padding="same")) == (
+        "Conv1d(2, 3, kernel_size=(3,), stride=(1,), padding=same)")
+    layer = nn.Conv1d(4, 100, 5, groups=2, generator=np.random.default_rng(0))
+    assert layer.weight.shape == (100, 2, 5) and layer.bias.shape == (100,)
+    bound = 1 / math.sqrt(2 * 5)  # fan_in = C_in / groups * K
+    for p in (layer.weight, layer.bias):
+        assert np.abs(numpy_of(p)).max() <= bound
+        assert np.abs(numpy_of(p)).max() > 0.9 * bound  # 1,000 draws reach the edges
+    x = mg.randn(2, 4, 9)
+    y = layer(x)
+    assert y.shape == (2, 100, 5) and y.dtype == mg.float32
+    np.testing.assert_allclose(numpy_of(y), numpy_of(F.conv1d(x, layer.weight, layer.bias,
+                                                              groups=2)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x, w: F.conv1d(x[0, 0], w), ValueError,
+     r"conv1d: input must be 3-D \(N, C_in, L\) or 2-D \(C_in, L\), got shape \(5,\)"),
+    (lambda x, w: F.conv1d(x, w[0]), ValueError, r"conv1d: weight must be 3-D"),
+    (lambda x, w: F.conv1d(x, w, groups=2), ValueError, "conv1d: groups=2 must divide"),
+    (lambda x, w: F.conv1d(x, w, mg.zeros(2)), ValueError, r"conv1d: bias must have shape \(3,\)"),
+    (lambda x, w: F.conv1d(x, w, stride=(1, 1)), TypeError,
+     r"conv1d: stride must be an int or a 1-tuple of an int, got \(1, 1\)"),
+    (lambda x, w: F.conv1d(x, w, dilation=0), ValueError, "conv1d: dilation must be >= 1"),
+    (lambda x, w: F.conv1d(x, w, padding="same", stride=2), ValueError,
+     "conv1d: padding='same' needs stride 1, got stride 2"),
+    (lambda x, w: F.conv1d(x, w, padding="full"), ValueError, "conv1d: padding must be"),
+    (lambda x, w: F.conv1d(x, w, dilation=3), ValueError,
+     r"conv1d: the kernel \(extent 7 with dilation 3\) is longer than the padded input"),
+    (lambda x, w: F.conv1d(x.long(), w), TypeError, "conv1d: input must be a floating-point"),
+    (lambda x, w: F.conv1d(x, w.double()), RuntimeError, "conv1d: the input is float32 but"),
+    (lambda x, w: nn.Conv1d(3, 3, 3, padding_mode="reflect"), NotImplementedError,
+     "Conv1d: padding_mode='reflect' is not supported"),
+    (lambda x, w: nn.Conv1d(3, 3, 3, padding_mode="mirror"), ValueError,
+     "Conv1d: padding_mode must be 'zeros'"),
+    (lambda x, w: nn.Conv1d(3, 3, 3, stride=2, padding="same"), ValueError,
+     "Conv1d: padding='same' needs stride 1"),
+    (lambda x, w: nn.Conv1d(3, 3, (3, 3)), TypeError, "Conv1d: kernel_size must be an int"),
+    (lambda x, w: nn.Conv2d(3, 3, 3, padding_mode="circular"), NotImplementedError,
+     "Conv2d: padding_mode='circular'"),
+])
+def test_conv1d_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call(mg.zeros(1, 2, 5), mg.zeros(3, 2, 3))
+
+
+# ----- Unflatten -------------------------------------------------------------------------------
+
+def test_unflatten_undoes_flatten():
+    x = mg.randn(2, 3, 4, 5)
+    layer = nn.Unflatten(1, (3, 4, 5))
+    assert repr(layer) == "Unflatten(dim=1, unflattened_size=(3, 4, 5))"
+    assert repr(nn.Unflatten(-1, [2, -1])) == "Unflatten(dim=-1, unflattened_size=[2, -1])"
+    np.testing.assert_array_equal(numpy_of(layer(nn.Flatten()(x))), numpy_of(x))
+    assert nn.Unflatten(-1, (5, -1))(x).shape == (2, 3, 4, 5, 1)
+    assert nn.Unflatten(0, (1, 2))(x).shape == (1, 2, 3, 4, 5)
+    leaf_x = leaf(np.arange(6.0).reshape(1, 6))
+    assert mg.gradcheck(nn.Unflatten(1, (2, 3)), [leaf_x])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: nn.Unflatten(1, (2, 4))(x), ValueError,
+     r"Unflatten: sizes \(2, 4\) do not multiply up to the size of dim 1 \(6\)"),
+    (lambda x: nn.Unflatten(1, (4, -1))(x), ValueError, "do not multiply up"),
+    (lambda x: nn.Unflatten(2, (2, 3))(x), IndexError, "Dimension out of range"),
+    (lambda x: nn.Unflatten(1, 6), TypeError, "unflattened_size must be a tuple or list of ints"),
+    (lambda x: nn.Unflatten(1, (2.0, 3)), TypeError, "unflattened_size must be a tuple"),
+    (lambda x: nn.Unflatten(1, (-1, -1)), ValueError, "at most one -1"),
+    (lambda x: nn.Unflatten(1, ()), ValueError, "must be non-empty"),
+    (lambda x: nn.Unflatten(1.0, (2, 3)), TypeError, "Unflatten: dim must be an int"),
+])
+def test_unflatten_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call(mg.zeros(2, 6))
+
+
+# ----- the transposed convolution --------------------------------------------------------------
+
+def naive_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation):
+    """Each input pixel spread through its weights, one multiply-add at a time, into an output
+    padded by `padding` on each side, which is then cut away."""
+    c_in, c_group, kh, kw = w.shape
+    out = [(n - 1) * s - 2 * p + d * (k - 1) + o + 1 for n, s, p, d, k, o in
+           zip(x.shape[2:], stride, padding, dilation, (kh, kw), output_padding)]
+    y = np.zeros((x.shape[0], c_group * groups, out[0] + 2 * padding[0], out[1] + 2 * padding[1]))
+    for n, c, i, j, o, di, dj in np.ndindex(x.shape[0], c_in, *x.shape[2:], c_group, kh, kw):
+        channel = c // (c_in // groups) * c_group + o
+        row, col = i * stride[0] + di * dilation[0], j * stride[1] + dj * dilation[1]
+        if row < y.shape[2] and col < y.shape[3]:
+            y[n, channel, row, col] += w[c, o, di, dj] * x[n, c, i, j]
+    y = y[:, :, padding[0]:padding[0] + out[0], padding[1]:padding[1] + out[1]]
+    return y if b is None else y + b[:, None, None]
+
+
+def transpose_args(config):
+    return {k: config[k] for k in ("stride", "padding", "output_padding", "groups", "dilation")}
+
+
+@given(data=st.data())
+def test_conv_transpose2d_matches_the_loop_reference(data):
+    config = conv_transpose_config(data)
+    args = transpose_args(config)
+    x, w, b = config["x"], config["weight"], config["bias"]
+    y = F.conv_transpose2d(mg.tensor(x), mg.tensor(w), None if b is None else mg.tensor(b),
+                           **args)
+    expected = naive_conv_transpose2d(x, w, b, **args)
+    assert y.shape == expected.shape and y.dtype == mg.float64
+    np.testing.assert_allclose(numpy_of(y), expected, **TIGHT)
+
+
+@given(data=st.data())
+def test_conv_transpose2d_is_conv2ds_adjoint(data):
+    # <conv_transpose2d(x), v> = <x, conv2d(v)> (conv2d cut to x's size, as the VJP says).
+    config = conv_transpose_config(data)
+    args = transpose_args(config)
+    x, w = config["x"], config["weight"]
+    y = numpy_of(F.conv_transpose2d(mg.tensor(x), mg.tensor(w), **args))
+    v = values(data, y.shape)
+    back = numpy_of(F.conv2d(mg.tensor(v), mg.tensor(w), stride=args["stride"],
+                             padding=args["padding"], dilation=args["dilation"],
+                             groups=args["groups"]))[:, :, :x.shape[2], :x.shape[3]]
+    np.testing.assert_allclose((y * v).sum(), (x * back).sum(), rtol=1e-10, atol=1e-10)
+
+
+@given(data=st.data())
+def test_conv_transpose2d_is_torchs(data):
+    torch = pytest.importorskip("torch")
+    config = conv_transpose_config(data)
+    args = transpose_args(config)
+    arrays = [config["x"], config["weight"], values(data, (config["weight"].shape[1]
+                                                           * args["groups"],))]
+    assert_same_as_torch(torch, lambda x, w, b: F.conv_transpose2d(x, w, b, **args),
+                         lambda x, w, b: torch.nn.functional.conv_transpose2d(x, w, b, **args),
+                         arrays)
+
+
+def test_conv_transpose2d_layer_init_and_repr():
+    assert repr(nn.ConvTranspose2d(2, 3, 3)) == (
+        "ConvTranspose2d(2, 3, kernel_size=(3, 3), stride=(1, 1))")
+    assert repr(nn.ConvTranspose2d(2, 4, 3, 2, 1, 1, 2, False, 2)) == (
+        "ConvTranspose2d(2, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), "
+        "dilation=(2, 2), output_padding=(1, 1), groups=2, bias=False)")
+    layer = nn.ConvTranspose2d(4, 40, 3, stride=2, output_padding=1, groups=2,
+                               generator=np.random.default_rng(0))
+    assert layer.weight.shape == (4, 20, 3, 3)
+    bound = 1 / math.sqrt(20 * 9)  # PyTorch's fan_in of this layout: C_out / groups * kH * kW
+    assert bound * 0.9 < np.abs(numpy_of(layer.weight)).max() <= bound
+    assert np.abs(numpy_of(layer.bias)).max() <= bound
+    x = mg.randn(1, 4, 3, 3)
+    y = layer(x)
+    assert y.shape == (1, 40, 8, 8) and y.dtype == mg.float32  # (3 - 1) 2 + 2 + 1 + 1
+    np.testing.assert_allclose(numpy_of(y), numpy_of(F.conv_transpose2d(
+        x, layer.weight, layer.bias, 2, 0, 1, 2)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x, w: F.conv_transpose2d(x, w, output_padding=1), ValueError,
+     r"conv_transpose2d: output_padding must be smaller than the stride or the dilation, got "
+     r"output_padding \(1, 1\) with stride \(1, 1\) and dilation \(1, 1\)"),
+    (lambda x, w: F.conv_transpose2d(x, w, padding=3), ValueError,
+     r"conv_transpose2d: the output would be \(-1, -1\)"),
+    (lambda x, w: F.conv_transpose2d(x, w, padding="same"), TypeError,
+     "conv_transpose2d: padding must be an int or a pair"),
+    (lambda x, w: F.conv_transpose2d(x, mg.zeros(3, 3, 3, 3)), ValueError,
+     r"conv_transpose2d: weight \(3, 3, 3, 3\) must be \(C_in, C_out/groups, kH, kW\) with C_in "
+     r"= 2"),
+    (lambda x, w: F.conv_transpose2d(x, w, groups=3), ValueError, "divisible by groups=3"),
+    (lambda x, w: F.conv_transpose2d(x, w, mg.zeros(2)), ValueError,
+     r"conv_transpose2d: bias must have shape \(3,\)"),
+    (lambda x, w: F.conv_transpose2d(x[0], w), ValueError, "conv_transpose2d: input must be 4-D"),
+    (lambda x, w: nn.ConvTranspose2d(2, 3, 3, output_padding=2, stride=2), ValueError,
+     "ConvTranspose2d: output_padding must be smaller"),
+    (lambda x, w: nn.ConvTranspose2d(2, 3, 3, groups=2), ValueError,
+     "ConvTranspose2d: groups=2 must divide"),
+])
+def test_conv_transpose2d_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call(mg.zeros(1, 2, 3, 3), mg.zeros(2, 3, 3, 3))

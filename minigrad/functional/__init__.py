@@ -13,6 +13,8 @@ is derived in docs/derivations.md and stated in the op's docstring.
     Embedding       embedding                                     embedding.py
     Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
                     spatial_separable_conv2d, depthwise_separable_conv2d
+                    conv1d (a conv2d of height 1)                 conv1d.py
+                    conv_transpose2d                              conv_transpose.py
                     conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
     Pooling         max_pool2d, avg_pool2d, global_avg_pool2d,   pooling.py
                     adaptive_avg_pool2d
@@ -26,6 +28,8 @@ from ..conv_cost import conv_cost
 from .activation import log_softmax, relu, sigmoid, softmax, tanh
 from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
                    spatial_separable_conv2d)
+from .conv1d import conv1d
+from .conv_transpose import conv_transpose2d
 from .linear import linear
 from .dropout import dropout
 from .embedding import embedding
@@ -42,5 +46,5 @@ __all__ = [
     "pad", "conv2d", "depthwise_conv2d", "pointwise_conv2d", "spatial_separable_conv2d",
     "depthwise_separable_conv2d", "conv_cost", "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "batch_norm", "skip_add", "shortcut_projection", "zero_pad_shortcut",
-    "adaptive_avg_pool2d", "layer_norm", "group_norm", "embedding",
+    "adaptive_avg_pool2d", "layer_norm", "group_norm", "embedding", "conv1d", "conv_transpose2d",
 ]

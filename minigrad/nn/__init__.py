@@ -2,8 +2,8 @@
 calling it runs its `forward`.
 
 Read module.py first (Module, Parameter), then container.py, linear.py, activation.py,
-conv.py, pooling.py, normalization.py, residual.py, embedding.py; init.py has the weight
-initializers.
+conv.py, conv1d.py, conv_transpose.py, pooling.py, normalization.py, residual.py,
+embedding.py; init.py has the weight initializers.
 """
 
 import sys
@@ -11,7 +11,9 @@ import sys
 from .. import functional
 from . import init
 from .activation import Dropout, ReLU, Sigmoid, Tanh
-from .container import Flatten, Identity, ModuleList, Sequential
+from .container import Flatten, Identity, ModuleList, Sequential, Unflatten
+from .conv1d import Conv1d
+from .conv_transpose import ConvTranspose2d
 from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
                    SpatialSeparableConv2d)
 from .embedding import Embedding
@@ -29,7 +31,7 @@ __all__ = [
     "MaxPool2d", "AvgPool2d", "GlobalAvgPool2d", "ResidualBlock", "ZeroPadShortcut",
     "ProjectionShortcut", "init", "functional", "Dropout", "ModuleList", "CrossEntropyLoss",
     "NLLLoss", "MSELoss", "L1Loss",
-    "AdaptiveAvgPool2d", "LayerNorm", "GroupNorm", "Embedding",
+    "AdaptiveAvgPool2d", "LayerNorm", "GroupNorm", "Embedding", "Conv1d", "Unflatten", "ConvTranspose2d",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.
