@@ -89,7 +89,7 @@ def getitem_case(data):
     kind = data.draw(st.sampled_from(["slice", "int_array", "mixed", "scalar"]))
     if kind == "slice":
         start = data.draw(st.integers(-rows, rows - 1))
-        step = data.draw(st.sampled_from([1, 2, -1]))
+        step = data.draw(st.sampled_from([1, 2]))  # a negative step raises, as in PyTorch
         index = (slice(start, None, step), slice(None, None, 2))
     elif kind == "int_array":
         # Repeated indices must accumulate.
