@@ -110,6 +110,9 @@ def test_adaptive_avg_pool_bad_input(args, error, message):
     x, output_size = args
     with pytest.raises(error, match=message):
         F.adaptive_avg_pool2d(mg.tensor(x), output_size)
+    if "output_size" in message:
+        with pytest.raises(error, match=message.replace("adaptive_avg_pool2d", "")):
+            nn.AdaptiveAvgPool2d(output_size)
 
 
 @given(data=st.data())

@@ -16,7 +16,7 @@ is derived in docs/derivations.md and stated in the op's docstring.
                     conv1d (a conv2d of height 1)                 conv1d.py
                     conv_transpose2d                              conv_transpose.py
                     conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
-    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d,   pooling.py
+    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d,    pooling.py
                     adaptive_avg_pool2d
     Normalization   batch_norm, layer_norm, group_norm            normalization.py
     Residual        skip_add, shortcut_projection,                residual.py

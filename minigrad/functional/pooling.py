@@ -95,6 +95,13 @@ def adaptive_avg_pool2d(input, output_size):
                          f"W >= 1, got shape {data.shape}")
     if data.dtype.kind != "f":
         raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {data.dtype}")
+    sizes = tuple(n if s is None else s
+                  for s, n in zip(adaptive_output_size(op, output_size), data.shape[-2:]))
+    return AdaptiveAvgPool2d.apply(input, output_size=sizes)
+
+
+def adaptive_output_size(op, output_size):
+    """An int, or a pair of ints >= 0 or None -> (H_out or None, W_out or None)."""
     sizes = (output_size, output_size) if output_size is None or is_int(output_size) else (
         output_size)
     if not (isinstance(sizes, (tuple, list)) and len(sizes) == 2
@@ -103,8 +110,7 @@ def adaptive_avg_pool2d(input, output_size):
                         f"(H_out, W_out), got {output_size!r}")
     if any(s is not None and s < 0 for s in sizes):
         raise ValueError(f"{op}: output_size must be >= 0, got {output_size!r}")
-    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, data.shape[-2:]))
-    return AdaptiveAvgPool2d.apply(input, output_size=sizes)
+    return tuple(None if s is None else int(s) for s in sizes)
 
 
 def global_avg_pool2d(x):

@@ -3,6 +3,7 @@ F.global_avg_pool2d."""
 
 from .. import functional as F
 from ..functional.checks import int_pair, pool_padding
+from ..functional.pooling import adaptive_output_size
 from .module import Module
 
 
@@ -80,6 +81,7 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size):
         super().__init__()
+        adaptive_output_size("AdaptiveAvgPool2d", output_size)  # checked now, kept as given
         self.output_size = output_size
 
     def forward(self, input):
