@@ -14,11 +14,15 @@ is derived in docs/derivations.md and stated in the op's docstring.
                     cross_entropy, nll_loss; one_hot              classification.py
     Similarity      normalize, cosine_similarity                  similarity.py
     Dropout         dropout                                       dropout.py
+    Embedding       embedding                                     embedding.py
     Convolutions    conv2d, depthwise_conv2d, pointwise_conv2d,   conv.py
                     spatial_separable_conv2d, depthwise_separable_conv2d
+                    conv1d (a conv2d of height 1)                 conv1d.py
+                    conv_transpose2d                              conv_transpose.py
                     conv_cost: parameters and multiply-adds       (minigrad/conv_cost.py)
-    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d     pooling.py
-    Normalization   batch_norm                                    normalization.py
+    Pooling         max_pool2d, avg_pool2d, global_avg_pool2d,    pooling.py
+                    adaptive_avg_pool2d
+    Normalization   batch_norm, layer_norm, group_norm            normalization.py
     Residual        skip_add, shortcut_projection,                residual.py
                     zero_pad_shortcut
     Shape           pad                                           shape.py
@@ -29,14 +33,17 @@ from .activation import (elu, gelu, hardtanh, leaky_relu, log_softmax, relu, rel
                          softmax, softplus, tanh)
 from .conv import (conv2d, depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d,
                    spatial_separable_conv2d)
+from .conv1d import conv1d
+from .conv_transpose import conv_transpose2d
 from .linear import linear
 from .dropout import dropout
 from .classification import cross_entropy, nll_loss, one_hot
+from .embedding import embedding
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, l1_loss, mse_loss,
                    smooth_l1_loss)
 from .similarity import cosine_similarity, normalize
-from .normalization import batch_norm
-from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d
+from .normalization import batch_norm, group_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, global_avg_pool2d, max_pool2d
 from .residual import shortcut_projection, skip_add, zero_pad_shortcut
 from .shape import pad
 
@@ -50,4 +57,5 @@ __all__ = [
     "leaky_relu", "gelu", "silu", "elu", "softplus", "hardtanh", "relu6",
     "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot",
     "normalize", "cosine_similarity",
+    "adaptive_avg_pool2d", "layer_norm", "group_norm", "embedding", "conv1d", "conv_transpose2d",
 ]

@@ -224,16 +224,23 @@ def _conv_args(op, x_shape, w_shape, bias, stride, padding, dilation, groups,
                weight_name="weight", bias_name="bias"):
     """Check a conv2d call's channels, groups, geometry and bias; return the normalized
     (stride, padding, dilation, groups)."""
+    groups = check_channels(op, x_shape[1], w_shape, groups, weight_name)
+    stride, padding, dilation = _geometry(op, x_shape, w_shape[2:], stride, padding, dilation)
+    _check_bias(op, bias, w_shape[0], bias_name)
+    return stride, padding, dilation, groups
+
+
+def check_channels(op, c_in, w_shape, groups, weight_name="weight"):
+    """groups divides both channel counts and the weight (C_out, C_in / groups, ...) fits an
+    input of c_in channels; returns groups as an int."""
     groups = positive_int(op, "groups", groups)
-    c_in, c_out = x_shape[1], w_shape[0]
-    groups_divide(op, groups, c_in, c_out, "" if weight_name == "weight" else f" of {weight_name}")
+    groups_divide(op, groups, c_in, w_shape[0],
+                  "" if weight_name == "weight" else f" of {weight_name}")
     if w_shape[1] * groups != c_in:
         raise ValueError(f"{op}: the input has {c_in} channels but {weight_name} {w_shape} "
                          f"expects {weight_name}.shape[1] * groups = {w_shape[1]} * {groups} = "
                          f"{w_shape[1] * groups}")
-    stride, padding, dilation = _geometry(op, x_shape, w_shape[2:], stride, padding, dilation)
-    _check_bias(op, bias, c_out, bias_name)
-    return stride, padding, dilation, int(groups)
+    return groups
 
 
 def _depthwise_args(op, x_shape, weight, bias, stride, padding, dilation,

@@ -1,11 +1,12 @@
-"""Batch normalization, as `torch.nn.functional.batch_norm` (the op: ops/normalization.py)."""
+"""Batch, layer and group normalization, as `torch.nn.functional.batch_norm`, `layer_norm` and
+`group_norm` (the ops: ops/normalization.py)."""
 
 import numpy as np
 
 from ..creation import from_numpy
-from ..ops.normalization import BatchNorm
+from ..ops.normalization import BatchNorm, GroupNorm, LayerNorm
 from ..tensor import Tensor
-from .checks import array_of, number, same_dtype
+from .checks import array_of, is_int, number, positive_int, same_dtype, shape_of
 
 
 def _check_buffer(name, value, channels):
@@ -96,3 +97,82 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         x, *affine, running_mean=running_mean, running_var=running_var,
         training=bool(training), momentum=momentum, eps=eps,
     )
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Layer normalization, as `torch.nn.functional.layer_norm`.
+
+    Args:
+        input: Tensor (..., *normalized_shape), floating point.
+        normalized_shape: an int or a sequence of ints, the shape of input's last axes; each
+            example (each index into the leading axes) is normalized over them.
+        weight, bias: Tensors of shape normalized_shape, or None (meaning 1 and 0).
+        eps: added to the variance before the square root.
+
+    Returns:
+        Tensor of input's shape: (x - mean) / sqrt(var + eps) * weight + bias, the biased
+        variance. Formula and VJP: see `LayerNorm`.
+    """
+    op = "layer_norm"
+    shape = _float_input(op, input)
+    normalized = normalized_shape_of(op, normalized_shape)
+    if len(normalized) > len(shape) or shape[len(shape) - len(normalized):] != normalized:
+        raise ValueError(f"{op}: the input's last {len(normalized)} axes must have "
+                         f"normalized_shape {normalized}, got input shape {shape}")
+    return LayerNorm.apply(*_affine_inputs(op, input, weight, bias, normalized, eps),
+                           normalized_ndim=len(normalized), has_weight=weight is not None,
+                           eps=eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group normalization, as `torch.nn.functional.group_norm`.
+
+    Args:
+        input: Tensor (N, C, *), floating point.
+        num_groups: G, dividing C: each example's channels are split into G groups of C / G,
+            and each group is normalized over its channels and all their positions.
+        weight, bias: (C,) Tensors, a scale and shift per channel, or None (1 and 0).
+        eps: added to the variance before the square root.
+
+    Returns:
+        Tensor of input's shape. Formula and VJP: see `GroupNorm`.
+    """
+    op = "group_norm"
+    shape = _float_input(op, input)
+    if len(shape) < 2:
+        raise ValueError(f"{op}: input must be at least 2-D (N, C, *), got shape {shape}")
+    num_groups = positive_int(op, "num_groups", num_groups)
+    if shape[1] % num_groups:
+        raise ValueError(f"{op}: num_groups={num_groups} must divide the input's channels "
+                         f"(C={shape[1]}, axis 1 of shape {shape})")
+    return GroupNorm.apply(*_affine_inputs(op, input, weight, bias, (shape[1],), eps),
+                           num_groups=num_groups, has_weight=weight is not None, eps=eps)
+
+
+def normalized_shape_of(op, normalized_shape):
+    """An int or a sequence of ints >= 1 -> a tuple (PyTorch's normalized_shape)."""
+    normalized = ((normalized_shape,) if is_int(normalized_shape) else
+                  tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else None)
+    if normalized is None or not all(map(is_int, normalized)):
+        raise TypeError(f"{op}: normalized_shape must be an int or a sequence of ints, got "
+                        f"{normalized_shape!r}")
+    if min(normalized, default=1) < 1:
+        raise ValueError(f"{op}: normalized_shape must hold sizes >= 1, got {normalized_shape!r}")
+    return tuple(int(n) for n in normalized)
+
+
+def _float_input(op, input):
+    data = array_of(input)
+    if not np.issubdtype(data.dtype, np.floating):
+        raise TypeError(f"{op}: input must be floating point, got dtype {data.dtype}")
+    return data.shape
+
+
+def _affine_inputs(op, input, weight, bias, shape, eps):
+    """(input, weight, bias) with the Nones left out, after checking shapes, dtypes and eps."""
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and shape_of(value) != shape:
+            raise ValueError(f"{op}: {name} must have shape {shape}, got {shape_of(value)}")
+    same_dtype(op, input, weight=weight, bias=bias)
+    number(op, "eps", eps, low=0)
+    return [t for t in (input, weight, bias) if t is not None]

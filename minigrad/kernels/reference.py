@@ -110,58 +110,110 @@ def conv2d_weight_grad(grad, x, weight_shape, stride, padding, dilation, groups)
 
 # ----- pooling -----------------------------------------------------------------------------
 
-def max_pool2d(x, kernel, stride, padding):
-    """y[n, c, i, j] = max over (di, dj) of x_pad[n, c, i sh + di, j sw + dj], padded with -inf.
+def pool_geometry(hw, kernel, stride, padding, dilation, ceil_mode):
+    """(out_hw, full_padding) of a pooling call, as PyTorch: per axis, with p the padding,
+
+        out = floor((n + 2 p - d (k - 1) - 1 + (s - 1 if ceil_mode else 0)) / s) + 1,
+
+    less one when ceil_mode would start the last window in the right padding ((out - 1) s
+    >= n + p). full_padding is ((top, bottom), (left, right)): the bottom and right grow past
+    p when ceil_mode lets the last window hang over the padded input."""
+    out_hw, full = [], []
+    for n, k, s, p, d in zip(hw, kernel, stride, padding, dilation):
+        out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+        if ceil_mode and (out - 1) * s >= n + p:
+            out -= 1
+        out_hw.append(out)
+        full.append((p, max(p, (out - 1) * s + d * (k - 1) + 1 - n - p)))
+    return tuple(out_hw), tuple(full)
+
+
+def avg_pool_divisor(hw, kernel, stride, padding, out_hw, count_include_pad):
+    """What each average divides by, (H_out, W_out), as PyTorch: the window's size cut at the
+    padded input's edge (a ceil_mode window hanging over it is smaller), or with
+    count_include_pad=False only the window's input elements. Separable: rows times columns."""
+    counts = []
+    for n, k, s, p, out in zip(hw, kernel, stride, padding, out_hw):
+        start = np.arange(out) * s - p
+        end = np.minimum(start + k, n + p)
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, n)
+        counts.append(end - start)
+    return np.outer(*counts)
+
+
+def max_pool2d(x, kernel, stride, padding, dilation):
+    """y[n, c, i, j] = max over (di, dj) of x_pad[n, c, i sh + di dh, j sw + dj dw], padded
+    with -inf (padding ((top, bottom), (left, right)), as `pool_geometry` gives it).
 
     Returns (y, argmax): argmax[n, c, i, j] is the offset index di kW + dj that won the window
     (the first of tied maxima, as PyTorch), all the backward needs. Offset k takes over where
     it beats the maximum of offsets 0 ... k - 1, so a running np.maximum of k keeps the last
     take-over, which is the winner. A NaN propagates, as in PyTorch. VJP: `max_pool2d_grad`.
     """
-    padded = pad(x, [(p, p) for p in padding], -np.inf)
-    out_hw = conv_output_size(x.shape[2:], kernel, stride, [(p, p) for p in padding], (1, 1))
+    padded = pad(x, padding, -np.inf)
+    out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
     offsets = list(np.ndindex(*kernel))
-    best = _window(padded, *offsets[0], stride, (1, 1), out_hw).copy()
+    best = _window(padded, *offsets[0], stride, dilation, out_hw).copy()
     index_type = np.min_scalar_type(len(offsets) - 1)
     argmax = np.zeros(best.shape, dtype=index_type)
     for k, (di, dj) in enumerate(offsets[1:], start=1):
-        candidate = _window(padded, di, dj, stride, (1, 1), out_hw)
+        candidate = _window(padded, di, dj, stride, dilation, out_hw)
         np.maximum(argmax, (candidate > best) * index_type.type(k), out=argmax)
         np.maximum(best, candidate, out=best)
     return best, argmax
 
 
-def max_pool2d_grad(grad, argmax, x_shape, kernel, stride, padding):
+def _unpad(grad_pad, padding, hw):
+    (top, _), (left, _) = padding
+    return np.ascontiguousarray(grad_pad[:, :, top:top + hw[0], left:left + hw[1]])
+
+
+def _padded_zeros(x_shape, padding, dtype):
+    (top, bottom), (left, right) = padding
+    return np.zeros(x_shape[:2] + (x_shape[2] + top + bottom, x_shape[3] + left + right), dtype)
+
+
+def max_pool2d_grad(grad, argmax, x_shape, kernel, stride, padding, dilation):
     """VJP of max pooling: each g[n, c, i, j] goes to the element that won its window; an
     element that won several overlapping windows collects the sum of their gradients."""
-    (ph, pw), (h, w) = padding, x_shape[2:]
-    grad_pad = np.zeros(x_shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+    grad_pad = _padded_zeros(x_shape, padding, grad.dtype)
     routed = np.empty_like(grad)
     for k, (di, dj) in enumerate(np.ndindex(*kernel)):
         np.multiply(grad, argmax == k, out=routed)  # g where offset k won, else 0
-        _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += routed
-    return np.ascontiguousarray(grad_pad[:, :, ph:ph + h, pw:pw + w])
+        _window(grad_pad, di, dj, stride, dilation, grad.shape[2:])[...] += routed
+    return _unpad(grad_pad, padding, x_shape[2:])
 
 
-def avg_pool2d(x, kernel, stride, padding):
-    """y[n, c, i, j] = sum over (di, dj) of x_pad[n, c, i sh + di, j sw + dj] / (kH kW), the
-    padded zeros counted (PyTorch's count_include_pad=True). VJP: `avg_pool2d_grad`."""
-    padded = pad(x, [(p, p) for p in padding])
-    out_hw = conv_output_size(x.shape[2:], kernel, stride, [(p, p) for p in padding], (1, 1))
+def avg_pool2d(x, kernel, stride, padding, divisor):
+    """y[n, c, i, j] = sum over (di, dj) of x_pad[n, c, i sh + di, j sw + dj] / divisor[i, j],
+    zero padded; `avg_pool_divisor` gives PyTorch's divisor. VJP: `avg_pool2d_grad`."""
+    padded = pad(x, padding)
+    out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, (1, 1))
     total = np.zeros(x.shape[:2] + out_hw, dtype=x.dtype)
     for di, dj in np.ndindex(*kernel):
         total += _window(padded, di, dj, stride, (1, 1), out_hw)
-    return total / np.asarray(kernel[0] * kernel[1], dtype=x.dtype)
+    return total / divisor.astype(x.dtype)
 
 
-def avg_pool2d_grad(grad, x_shape, kernel, stride, padding):
-    """VJP of average pooling: each element gets g / (kH kW) from every window holding it."""
-    (ph, pw), (h, w) = padding, x_shape[2:]
-    share = grad / np.asarray(kernel[0] * kernel[1], dtype=grad.dtype)
-    grad_pad = np.zeros(x_shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=grad.dtype)
+def avg_pool2d_grad(grad, x_shape, kernel, stride, padding, divisor):
+    """VJP of average pooling: each element gets g[i, j] / divisor[i, j] from every window
+    (i, j) that holds it."""
+    share = grad / divisor.astype(grad.dtype)
+    grad_pad = _padded_zeros(x_shape, padding, grad.dtype)
     for di, dj in np.ndindex(*kernel):
         _window(grad_pad, di, dj, stride, (1, 1), grad.shape[2:])[...] += share
-    return np.ascontiguousarray(grad_pad[:, :, ph:ph + h, pw:pw + w])
+    return _unpad(grad_pad, padding, x_shape[2:])
+
+
+def adaptive_pool_matrix(n, out, dtype):
+    """(out, n) averaging matrix: row i holds 1 / (end - start) on PyTorch's window
+    start = floor(i n / out), end = ceil((i + 1) n / out); the windows may overlap."""
+    i = np.arange(out)
+    start, end = (i * n) // out, -((-(i + 1) * n) // out)
+    position = np.arange(n)
+    inside = (position >= start[:, None]) & (position < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
 
 
 # ----- batch normalization -----------------------------------------------------------------
@@ -210,3 +262,25 @@ def batch_norm_grad(grad, saved, gamma, training):
     centered = grad - _per_channel(sum_g / n, grad.ndim) - xhat * _per_channel(sum_g_xhat / n,
                                                                               grad.ndim)
     return centered * scale, sum_g_xhat, sum_g
+
+
+# ----- normalization over any axes (layer norm, group norm) --------------------------------
+
+def normalize(x, axes, eps):
+    """xhat = (x - mean) / sqrt(var + eps), the mean and the biased variance taken over
+    `axes` (kept, so they broadcast). Returns (xhat, inv_std). Batch norm is the case
+    axes = all but the channel axis. VJP: `normalize_grad`."""
+    mean = x.mean(axis=axes, keepdims=True)
+    inv_std = (1 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)).astype(x.dtype, copy=False)
+    return ((x - mean) * inv_std).astype(x.dtype, copy=False), inv_std
+
+
+def normalize_grad(grad_xhat, xhat, inv_std, axes):
+    """dL/dx for xhat = normalize(x, axes, eps) and u = dL/dxhat, over each group of n values:
+
+        dL/dx = inv_std (u - mean(u) - xhat mean(u xhat))
+
+    batch_norm_grad's training formula with gamma g in place of u (docs/derivations.md)."""
+    mean_u = grad_xhat.mean(axis=axes, keepdims=True)
+    mean_u_xhat = (grad_xhat * xhat).mean(axis=axes, keepdims=True)
+    return inv_std * (grad_xhat - mean_u - xhat * mean_u_xhat)

@@ -2,7 +2,8 @@
 calling it runs its `forward`.
 
 Read module.py first (Module, Parameter), then container.py, linear.py, activation.py,
-conv.py, pooling.py, normalization.py, residual.py; init.py has the weight initializers.
+conv.py, conv1d.py, conv_transpose.py, pooling.py, normalization.py, residual.py,
+embedding.py; init.py has the weight initializers.
 """
 
 import sys
@@ -11,17 +12,19 @@ from .. import functional
 from . import init
 from .activation import (ELU, GELU, Dropout, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, SiLU,
                          Sigmoid, Softmax, Softplus, Tanh)
-from .container import Flatten, Identity, ModuleList, Sequential
+from .container import Flatten, Identity, ModuleDict, ModuleList, Sequential, Unflatten
+from .conv1d import Conv1d
+from .conv_transpose import ConvTranspose2d
 from .conv import (Conv2d, DepthwiseConv2d, DepthwiseSeparableConv2d, PointwiseConv2d,
                    SpatialSeparableConv2d)
+from .embedding import Embedding
 from .linear import Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
 from .module import Module, Parameter, RemovableHandle
-from .normalization import BatchNorm1d, BatchNorm2d
-from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, GlobalAvgPool2d, MaxPool2d
 from .residual import ProjectionShortcut, ResidualBlock, ZeroPadShortcut
-from .container import ModuleDict
 from .parameter_container import ParameterDict, ParameterList
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
     "LeakyReLU", "GELU", "SiLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "Softmax", "LogSoftmax",
     "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
     "ModuleDict", "ParameterList", "ParameterDict",
+    "AdaptiveAvgPool2d", "LayerNorm", "GroupNorm", "Embedding", "Conv1d", "Unflatten",
+    "ConvTranspose2d",
 ]
 
 # `import minigrad.nn.functional as F`, as in PyTorch, is the very module minigrad.functional.

@@ -1,11 +1,13 @@
 """Modules that arrange other modules, as torch.nn's: Sequential, ModuleList, ModuleDict, and
-the do-nothing Identity and Flatten. (ParameterList and ParameterDict are in
+the do-nothing Identity, Flatten and Unflatten. (ParameterList and ParameterDict are in
 parameter_container.py.)"""
 
+import math
 import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
+from ..functional.checks import is_int
 from .module import Module
 
 
@@ -242,3 +244,34 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis dim into unflattened_size, as `torch.nn.Unflatten`: Unflatten(1, (C, H, W))
+    turns (N, C*H*W) into (N, C, H, W). One size may be -1, inferred from the rest."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not is_int(dim):
+            raise TypeError(f"Unflatten: dim must be an int, got {dim!r}")
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                map(is_int, unflattened_size)):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple or list of ints, got "
+                            f"{unflattened_size!r}")
+        if not unflattened_size or list(unflattened_size).count(-1) > 1 or any(
+                n < -1 for n in unflattened_size):
+            raise ValueError(f"Unflatten: unflattened_size must be non-empty sizes >= 0 with at "
+                             f"most one -1, got {unflattened_size!r}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input):
+        dim = input._dim(self.dim)
+        sizes, length = tuple(self.unflattened_size), input.shape[dim]
+        known = math.prod(n for n in sizes if n != -1)
+        if (length != known) if -1 not in sizes else (known == 0 or length % known):
+            raise ValueError(f"Unflatten: sizes {sizes} do not multiply up to the size of dim "
+                             f"{self.dim} ({length}) of the input of shape {input.shape}")
+        return input.reshape(input.shape[:dim] + sizes + input.shape[dim + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -29,6 +29,34 @@ def _new_parameter(shape, dtype):
     return Parameter(np.empty(shape, dtype=dtype))
 
 
+def check_padding_mode(layer, padding_mode):
+    """Only zero padding: PyTorch's other modes raise rather than pad differently."""
+    if padding_mode != "zeros":
+        if padding_mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"{layer}: padding_mode={padding_mode!r} is not supported "
+                                      f"in minigrad; only 'zeros'")
+        raise ValueError(f"{layer}: padding_mode must be 'zeros', 'reflect', 'replicate' or "
+                         f"'circular', got {padding_mode!r}")
+
+
+def set_up_conv(layer, in_channels, out_channels, groups, padding_mode):
+    """Check and store the channel counts, groups and padding_mode of a conv layer."""
+    name = type(layer).__name__
+    positive_ints(name, in_channels=in_channels, out_channels=out_channels, groups=groups)
+    groups_divide(name, groups, in_channels, out_channels)
+    check_padding_mode(name, padding_mode)
+    layer.in_channels, layer.out_channels = in_channels, out_channels
+    layer.groups, layer.padding_mode = groups, padding_mode
+
+
+def new_weight_and_bias(layer, weight_shape, bias, dtype, generator):
+    """layer.weight of weight_shape and layer.bias (out_channels,) or None, with PyTorch's
+    conv init (`reset_weight_and_bias`)."""
+    layer.weight = _new_parameter(weight_shape, dtype)
+    layer.bias = _new_parameter(layer.out_channels, dtype) if bias else None
+    reset_weight_and_bias(layer.weight, layer.bias, generator)
+
+
 class _ConvBase(Module):
     """Stores kernel_size, stride, padding, dilation as (h, w) pairs and prints them."""
 
@@ -59,6 +87,7 @@ class Conv2d(_ConvBase):
         groups: split the channels into this many independent groups; both channel counts
             must be divisible by it (groups = C_in = C_out is a depthwise convolution).
         bias: learn a bias per output channel.
+        padding_mode: 'zeros' only (PyTorch's others raise NotImplementedError).
         generator: numpy Generator for the initial weights; dtype: of the parameters.
 
     Shapes: x (N, C_in, H, W) -> y (N, C_out, H_out, W_out),
@@ -69,17 +98,13 @@ class Conv2d(_ConvBase):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, *, generator=None, dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", *, generator=None,
+                 dtype=np.float32):
         super().__init__()
-        positive_ints("Conv2d", in_channels=in_channels, out_channels=out_channels,
-                      groups=groups)
-        groups_divide("Conv2d", groups, in_channels, out_channels)
+        set_up_conv(self, in_channels, out_channels, groups, padding_mode)
         self._set_geometry(kernel_size, stride, padding, dilation)
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.weight = _new_parameter((out_channels, in_channels // groups) + self.kernel_size,
-                                     dtype)
-        self.bias = _new_parameter(out_channels, dtype) if bias else None
-        reset_weight_and_bias(self.weight, self.bias, generator)
+        new_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size, bias,
+                            dtype, generator)
 
     def forward(self, x):
         return F.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding,

@@ -1,11 +1,13 @@
-"""Batch normalization layers: the learned scale/shift and the running statistics around
-`F.batch_norm` (the formulas and their gradients are in minigrad/ops/normalization.py)."""
+"""Normalization layers: batch norm (the learned scale/shift and the running statistics around
+`F.batch_norm`), layer norm and group norm (around `F.layer_norm`, `F.group_norm`). The
+formulas and their gradients are in minigrad/ops/normalization.py."""
 
 import numpy as np
 
 from .. import functional as F
 from . import init
 from ..functional.checks import number, positive_ints
+from ..functional.normalization import normalized_shape_of
 from .module import Module, Parameter
 
 
@@ -104,3 +106,75 @@ class BatchNorm2d(_BatchNorm):
     The arguments and buffers are described in `_BatchNorm`.
     """
     _expected_dims = (4,)
+
+
+def _ones_and_zeros(shape, weight, bias, dtype):
+    """weight 1 and bias 0 of `shape` as Parameters (PyTorch's init), or None where not learned."""
+    return (init.ones_(Parameter(np.empty(shape, dtype=dtype))) if weight else None,
+            init.zeros_(Parameter(np.empty(shape, dtype=dtype))) if bias else None)
+
+
+class LayerNorm(Module):
+    """Layer normalization over the last axes, as `torch.nn.LayerNorm`.
+
+    Args:
+        normalized_shape: an int or a sequence, the shape of the input's last axes; each
+            example is normalized over them (no running statistics, the same in eval).
+        eps: added to the variance before the square root.
+        elementwise_affine: learn weight (init 1) and bias (init 0) of shape normalized_shape.
+        bias: learn the bias too (with elementwise_affine).
+        dtype: of the parameters (float32 by default).
+
+    Shapes: (..., *normalized_shape) -> the same.
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, *,
+                 dtype=np.float32):
+        super().__init__()
+        self.normalized_shape = normalized_shape_of("LayerNorm", normalized_shape)
+        self.eps = number("LayerNorm", "eps", eps, low=0)
+        self.elementwise_affine = elementwise_affine
+        self.weight, self.bias = _ones_and_zeros(self.normalized_shape, elementwise_affine,
+                                                 elementwise_affine and bias, dtype)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine="
+                f"{self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class GroupNorm(Module):
+    """Group normalization, as `torch.nn.GroupNorm`.
+
+    Args:
+        num_groups: G, dividing num_channels: each example's channels are split into G groups,
+            each normalized over its channels and positions (the same in eval).
+        num_channels: C, axis 1 of the input.
+        eps: added to the variance before the square root.
+        affine: learn a weight (init 1) and a bias (init 0) per channel.
+        bias: learn the bias too (with affine; keyword only, as PyTorch).
+        dtype: of the parameters (float32 by default).
+
+    Shapes: (N, C, *) -> the same.
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, *, bias=True,
+                 dtype=np.float32):
+        super().__init__()
+        positive_ints("GroupNorm", num_groups=num_groups, num_channels=num_channels)
+        if num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels="
+                             f"{num_channels}")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps = number("GroupNorm", "eps", eps, low=0)
+        self.affine = affine
+        self.weight, self.bias = _ones_and_zeros(num_channels, affine, affine and bias, dtype)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")

@@ -1,4 +1,5 @@
-"""The convolution ops: the standard one (with groups), depthwise and pointwise. The spatial
+"""The convolution ops: the standard one (with groups), depthwise, pointwise, and the
+transposed convolution (conv2d's input gradient as a layer). The spatial
 and depthwise separable convolutions are compositions of these (functional/conv.py), so
 their gradients follow.
 
@@ -9,8 +10,10 @@ Each op states its formula and VJP and hands the array math to a kernel: the one
 ((top, bottom), (left, right)); stride and dilation (h, w) pairs.
 """
 
+import numpy as np
+
 from ..function import Function
-from ..kernels import dispatch
+from ..kernels import dispatch, reference
 from ..kernels.reference import conv_output_size
 
 
@@ -100,4 +103,42 @@ class PointwiseConv2d(Function):
     @staticmethod
     def backward(ctx, grad):
         grad_x, grad_w = ctx.kernel.backward(ctx.state, grad, ctx.needs_input_grad[:2])
+        return _with_bias_grad(ctx, grad, grad_x, grad_w)
+
+
+class ConvTranspose2d(Function):
+    """The transposed convolution: y = C^T x, where C is the conv2d (weight, stride, padding,
+    dilation, groups) from y's shape to x's. Each input pixel x[n, c, i, j] is spread over a
+    kernel-sized patch of the output through weight[c] (C_in, C_out / groups, kH, kW):
+
+        y_pad[n, g Cg + o, i sh + di dh, j sw + dj dw] += sum_c w[c, o, di, dj] x[n, c, i, j]
+
+    then the padding is cut away and b[o] added; it is conv2d's input gradient with x in the
+    place of g, so `reference.conv2d_input_grad` computes it.
+
+    VJP: (C^T is linear in x and in w)
+        dL/dx = C g: conv2d(g, w, stride, padding, dilation, groups), cut to x's size
+                (an output_padding row or column no window of x reached reads nothing back)
+        dL/dw = conv2d's weight gradient with g as the conv input and x as its output gradient
+        dL/db = sum of g over n, i, j
+    Kernels: the reference conv2d and its two gradients (no fast kernel yet).
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None, *, stride, padding, dilation, groups, out_hw):
+        ctx.x, ctx.weight = x, weight
+        ctx.geometry = stride, padding, dilation, groups
+        y_shape = (x.shape[0], weight.shape[1] * groups) + tuple(out_hw)
+        y = reference.conv2d_input_grad(x, weight, y_shape, *ctx.geometry)
+        return y if bias is None else y + bias.reshape(-1, 1, 1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        needs, (h, w) = ctx.needs_input_grad, ctx.x.shape[2:]
+        grad_x = grad_w = None
+        if needs[0]:
+            grad_x = np.ascontiguousarray(
+                reference.conv2d(grad, ctx.weight, None, *ctx.geometry)[:, :, :h, :w])
+        if needs[1]:
+            grad_w = reference.conv2d_weight_grad(ctx.x, grad, ctx.weight.shape, *ctx.geometry)
         return _with_bias_grad(ctx, grad, grad_x, grad_w)
