@@ -51,10 +51,6 @@ class MaxPool2d(_Pool2d):
     def extra_repr(self):
         return f"{super().extra_repr()}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
 
-    def extra_repr(self):
-        # PyTorch's MaxPool2d also prints its dilation and ceil_mode, here always 1 and False
-        return super().extra_repr() + ", dilation=1, ceil_mode=False"
-
 
 class AvgPool2d(_Pool2d):
     """Mean of each kernel_size window: (N, C, H, W) -> (N, C, H_out, W_out), as
