@@ -22,7 +22,7 @@ from .. import functional as F
 from ..functional.checks import (groups_divide, int_pair, padding_spec, positive_ints,
                                  same_needs_stride_1)
 from .linear import reset_weight_and_bias
-from .module import Module, Parameter
+from .module import Module, Parameter, factory_dtype
 
 
 def _new_parameter(shape, dtype):
@@ -88,7 +88,8 @@ class Conv2d(_ConvBase):
             must be divisible by it (groups = C_in = C_out is a depthwise convolution).
         bias: learn a bias per output channel.
         padding_mode: 'zeros' only (PyTorch's others raise NotImplementedError).
-        generator: numpy Generator for the initial weights; dtype: of the parameters.
+        generator: numpy Generator for the initial weights; device, dtype: as torch's (dtype:
+            of the parameters, the default dtype unless given).
 
     Shapes: x (N, C_in, H, W) -> y (N, C_out, H_out, W_out),
         H_out = (H + 2 * padding_h - dilation_h * (kH - 1) - 1) // stride_h + 1.
@@ -98,9 +99,10 @@ class Conv2d(_ConvBase):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", *, generator=None,
-                 dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None, *,
+                 generator=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         set_up_conv(self, in_channels, out_channels, groups, padding_mode)
         self._set_geometry(kernel_size, stride, padding, dilation)
         new_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size, bias,
@@ -134,8 +136,10 @@ class DepthwiseConv2d(_ConvBase):
     """
 
     def __init__(self, channels, kernel_size, stride=1, padding=0, dilation=1,
-                 channel_multiplier=1, bias=True, *, generator=None, dtype=np.float32):
+                 channel_multiplier=1, bias=True, *, generator=None, device=None,
+                 dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("DepthwiseConv2d", channels=channels,
                       channel_multiplier=channel_multiplier)
         self._set_geometry(kernel_size, stride, padding, dilation)
@@ -166,9 +170,10 @@ class PointwiseConv2d(Module):
     bias the same.
     """
 
-    def __init__(self, in_channels, out_channels, bias=True, *, generator=None,
-                 dtype=np.float32):
+    def __init__(self, in_channels, out_channels, bias=True, *, generator=None, device=None,
+                 dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("PointwiseConv2d", in_channels=in_channels, out_channels=out_channels)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.weight = _new_parameter((out_channels, in_channels, 1, 1), dtype)
@@ -206,8 +211,10 @@ class SpatialSeparableConv2d(_ConvBase):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 mid_channels=None, bias=True, *, generator=None, dtype=np.float32):
+                 mid_channels=None, bias=True, *, generator=None, device=None,
+                 dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         mid_channels = out_channels if mid_channels is None else mid_channels
         positive_ints("SpatialSeparableConv2d", in_channels=in_channels,
                       out_channels=out_channels, mid_channels=mid_channels)
@@ -249,8 +256,9 @@ class DepthwiseSeparableConv2d(_ConvBase):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, bias=True, *, generator=None, dtype=np.float32):
+                 dilation=1, bias=True, *, generator=None, device=None, dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("DepthwiseSeparableConv2d", in_channels=in_channels,
                       out_channels=out_channels)
         self._set_geometry(kernel_size, stride, padding, dilation)

@@ -1,12 +1,10 @@
 """The 1-D convolution layer, around `F.conv1d` (a conv2d over maps of height 1)."""
 
-import numpy as np
-
 from .. import functional as F
 from ..functional.checks import padding_spec
 from ..functional.conv1d import single
 from .conv import new_weight_and_bias, set_up_conv
-from .module import Module
+from .module import Module, factory_dtype
 
 
 class Conv1d(Module):
@@ -28,9 +26,10 @@ class Conv1d(Module):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", *, generator=None,
-                 dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None, *,
+                 generator=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         set_up_conv(self, in_channels, out_channels, groups, padding_mode)
         self.kernel_size = (single("Conv1d", "kernel_size", kernel_size, 1),)
         self.stride = (single("Conv1d", "stride", stride, 1),)

@@ -1,12 +1,10 @@
 """The transposed convolution layer, around `F.conv_transpose2d`."""
 
-import numpy as np
-
 from .. import functional as F
 from ..functional.checks import int_pair
 from ..functional.conv_transpose import check_output_padding
 from .conv import new_weight_and_bias, set_up_conv
-from .module import Module
+from .module import Module, factory_dtype
 
 
 class ConvTranspose2d(Module):
@@ -30,9 +28,10 @@ class ConvTranspose2d(Module):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros", *,
-                 generator=None, dtype=np.float32):
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None, *, generator=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         name = "ConvTranspose2d"
         set_up_conv(self, in_channels, out_channels, groups, padding_mode)
         self.kernel_size = int_pair(name, "kernel_size", kernel_size, 1)

@@ -6,7 +6,7 @@ from .. import functional as F
 from ..functional.checks import positive_ints
 from ..functional.embedding import padding_index
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, factory_dtype
 
 
 class Embedding(Module):
@@ -26,8 +26,9 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, *, generator=None,
-                 dtype=np.float32):
+                 device=None, dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         if max_norm is not None or scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are "

@@ -7,7 +7,7 @@ import numpy as np
 from .. import functional as F
 from ..functional.checks import positive_ints
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, factory_dtype
 
 
 class Linear(Module):
@@ -18,7 +18,8 @@ class Linear(Module):
         bias: learn an additive bias (default True).
         generator: numpy Generator for the initial weights (default: the shared one that
             `mg.manual_seed` seeds).
-        dtype: of the parameters (float32 by default).
+        device, dtype: as torch's; dtype of the parameters (the default dtype, float32
+            unless mg.set_default_dtype changed it).
 
     Shapes: x (..., in_features) -> y (..., out_features).
     Parameters: weight (out_features, in_features), bias (out_features,).
@@ -27,8 +28,10 @@ class Linear(Module):
     U(-1/sqrt(in_features), 1/sqrt(in_features)); bias from the same U(-1/sqrt(fan_in), ...).
     """
 
-    def __init__(self, in_features, out_features, bias=True, *, generator=None, dtype=np.float32):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None, *,
+                 generator=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("Linear", in_features=in_features, out_features=out_features)
         self.in_features = in_features
         self.out_features = out_features

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..creation import from_numpy
+from .. import dtypes
 from ..device import _check_device
 from ..tensor import Tensor
 from .hooks import ModuleHooks, RemovableHandle
@@ -42,11 +43,26 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             data = data._array
         array = np.asarray(data)
-        dtype = array.dtype if np.issubdtype(array.dtype, np.floating) else np.float32
+        dtype = array.dtype if np.issubdtype(array.dtype, np.floating) else (
+            dtypes.get_default_dtype())
         self._init(np.array(array, dtype=dtype), requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+
+def factory_dtype(layer, device, dtype):
+    """The dtype of a new layer's weights, from its `device=` and `dtype=` arguments as torch
+    takes them: the default dtype (mg.set_default_dtype) unless dtype says otherwise, and
+    only a floating one; the device may only be the CPU."""
+    if device is not None:
+        _check_device(device)
+    dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+    if not dtypes.is_floating(dtype):
+        raise TypeError(f"{type(layer).__name__}: dtype must be a floating dtype for its "
+                        f"weights, got {dtype}")
+    return dtype
 
 
 class Module(ModuleHooks, ModuleState):

@@ -8,7 +8,7 @@ from .. import functional as F
 from . import init
 from ..functional.checks import number, positive_ints
 from ..functional.normalization import normalized_shape_of
-from .module import Module, Parameter
+from .module import Module, Parameter, factory_dtype
 
 
 class _BatchNorm(Module):
@@ -24,7 +24,9 @@ class _BatchNorm(Module):
             so a fresh layer only normalizes.
         track_running_stats: keep running statistics for eval mode (default True). If False,
             the batch's statistics are used in eval mode too.
-        dtype: of the parameters and running statistics (float32 by default).
+        device, dtype: as torch's; dtype of the parameters and running statistics (the
+            default dtype, float32 unless mg.set_default_dtype changed it).
+        bias: with affine, learn beta too (False: weight only), as torch's keyword.
 
     Buffers (saved by state_dict): running_mean (zeros), running_var (ones),
     num_batches_tracked (int64 scalar counting training forwards).
@@ -37,8 +39,9 @@ class _BatchNorm(Module):
     _expected_dims = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, *, dtype=np.float32):
+                 track_running_stats=True, device=None, dtype=None, *, bias=True):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints(type(self).__name__, num_features=num_features)
         number(type(self).__name__, "eps", eps, low=0)
         if momentum is not None:
@@ -50,7 +53,8 @@ class _BatchNorm(Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = init.ones_(Parameter(np.empty(num_features, dtype=dtype)))
-            self.bias = init.zeros_(Parameter(np.empty(num_features, dtype=dtype)))
+            self.bias = init.zeros_(Parameter(np.empty(num_features, dtype=dtype))) if bias \
+                else None
         else:
             self.weight = self.bias = None
         if track_running_stats:
@@ -82,7 +86,6 @@ class _BatchNorm(Module):
         return y.reshape(shape) if len(shape) == 3 else y
 
     def extra_repr(self):
-        # PyTorch 2.13 prints bias= too (its BatchNorm has a bias switch; here it is affine's)
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
@@ -123,14 +126,16 @@ class LayerNorm(Module):
         eps: added to the variance before the square root.
         elementwise_affine: learn weight (init 1) and bias (init 0) of shape normalized_shape.
         bias: learn the bias too (with elementwise_affine).
-        dtype: of the parameters (float32 by default).
+        device, dtype: as torch's; dtype of the parameters (the default dtype, float32
+            unless mg.set_default_dtype changed it).
 
     Shapes: (..., *normalized_shape) -> the same.
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, *,
-                 dtype=np.float32):
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
+                 dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         self.normalized_shape = normalized_shape_of("LayerNorm", normalized_shape)
         self.eps = number("LayerNorm", "eps", eps, low=0)
         self.elementwise_affine = elementwise_affine
@@ -155,14 +160,16 @@ class GroupNorm(Module):
         eps: added to the variance before the square root.
         affine: learn a weight (init 1) and a bias (init 0) per channel.
         bias: learn the bias too (with affine; keyword only, as PyTorch).
-        dtype: of the parameters (float32 by default).
+        device, dtype: as torch's; dtype of the parameters (the default dtype, float32
+            unless mg.set_default_dtype changed it).
 
     Shapes: (N, C, *) -> the same.
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, *, bias=True,
-                 dtype=np.float32):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *,
+                 bias=True):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("GroupNorm", num_groups=num_groups, num_channels=num_channels)
         if num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels="

@@ -21,7 +21,7 @@ from .. import functional as F
 from .container import Identity
 from ..functional.checks import int_pair, positive_ints
 from .linear import reset_weight_and_bias
-from .module import Module, Parameter
+from .module import Module, Parameter, factory_dtype
 
 
 class ResidualBlock(Module):
@@ -103,8 +103,10 @@ class ProjectionShortcut(Module):
     He et al. follow it with BatchNorm: Sequential(ProjectionShortcut(...), BatchNorm2d(C_out)).
     """
 
-    def __init__(self, in_channels, out_channels, stride=1, *, generator=None, dtype=np.float32):
+    def __init__(self, in_channels, out_channels, stride=1, *, generator=None, device=None,
+                 dtype=None):
         super().__init__()
+        dtype = factory_dtype(self, device, dtype)
         positive_ints("ProjectionShortcut", in_channels=in_channels, out_channels=out_channels)
         int_pair("ProjectionShortcut", "stride", stride, 1)
         self.in_channels, self.out_channels, self.stride = in_channels, out_channels, stride
