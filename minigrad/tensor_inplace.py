@@ -105,6 +105,33 @@ class TensorInPlace:
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        """x += value * tensor1 * tensor2, in place (what custom optimizers write)."""
+        return self._in_place("addcmul_", lambda x, a, b: x.addcmul(a, b, value=value),
+                              tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        """x += value * tensor1 / tensor2, in place."""
+        return self._in_place("addcdiv_", lambda x, a, b: x.addcdiv(a, b, value=value),
+                              tensor1, tensor2)
+
+    def lerp_(self, end, weight):
+        """x += weight * (end - x), in place."""
+        return self._in_place("lerp_", lambda x, e, w: x.lerp(e, w), end, weight)
+
+    def sqrt_(self):
+        """x = sqrt(x), in place."""
+        return self._in_place("sqrt_", lambda x: x.sqrt())
+
+    def pow_(self, exponent):
+        """x = x ** exponent, in place."""
+        return self._in_place("pow_", lambda x, e: x ** e, exponent)
+
+    def neg_(self):
+        """x = -x, in place."""
+        return self._in_place("neg_", lambda x: -x)
+
+
     def clamp_(self, min=None, max=None):
         """Limit the values to [min, max], in place."""
         return self._in_place("clamp_", lambda x: x.clamp(min, max))

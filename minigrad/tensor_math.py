@@ -137,6 +137,30 @@ class TensorMath:
             result = function(left, right)
         return type(self)._from_op(np.asarray(result), requires_grad=False)
 
+    # Bitwise and logical ops, for bool and integer tensors only (masks: `(x == 0) | (x == 2)`).
+    def _bitwise(self, function, a, b=None):
+        common = dtypes.result_type(a, b) if b is not None else self.dtype
+        if common.kind not in "biu":
+            raise NotImplementedError(f"{function.__name__}: only for bool and integer "
+                                      f"tensors, got {common}")
+        arrays = [np.asarray(_array(x)).astype(common, copy=False) for x in (a, b)
+                  if x is not None]
+        return type(self)._from_op(np.asarray(function(*arrays)), requires_grad=False)
+
+    def __and__(self, other):
+        return self._bitwise(np.bitwise_and, self, other)
+
+    def __or__(self, other):
+        return self._bitwise(np.bitwise_or, self, other)
+
+    def __xor__(self, other):
+        return self._bitwise(np.bitwise_xor, self, other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return self._bitwise(np.invert, self)
+
     def __getitem__(self, index):
         return ops.shape.GetItem.apply(self, index=_index_arrays(index))
 
@@ -200,6 +224,18 @@ class TensorMath:
         return ops.elementwise.Clip.apply(self.to(common), low=min, high=max)
 
     clip = clamp
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 * tensor2, as torch.addcmul (Adam's second moment)."""
+        return self + value * tensor1 * tensor2 if value != 1 else self + tensor1 * tensor2
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 / tensor2, as torch.addcdiv (Adam's update)."""
+        return self + value * tensor1 / tensor2 if value != 1 else self + tensor1 / tensor2
+
+    def lerp(self, end, weight):
+        """self + weight * (end - self), as torch.lerp (a moving average)."""
+        return self + weight * (end - self)
 
     def relu(self):
         """max(x, 0), elementwise. Op: `ops.activation.ReLU`."""

@@ -83,5 +83,29 @@ IDIOMS = {
     'autograd.backward of two losses': (
         'a = torch.ones(2, requires_grad=True)\ntorch.autograd.backward([(a * 2).sum(), (a * 3).sum()])\nout = a.grad',
         ('float32', [5.0, 5.0])),
+    'addcmul_, addcdiv_, lerp_, sqrt_ as a hand-written Adam step': (
+        'p = torch.tensor([1.0, -2.0], requires_grad=True)\nm = torch.zeros(2)\nv = torch.zeros(2)\nfor step in range(1, 4):\n    loss = (p * p * torch.tensor([1.0, 3.0])).sum()\n    p.grad = None\n    loss.backward()\n    with torch.no_grad():\n        g = p.grad\n        m.lerp_(g, 0.1)\n        v.mul_(0.999).addcmul_(g, g, value=0.001)\n        denom = (v / (1 - 0.999 ** step)).sqrt_().add_(1e-8)\n        p.addcdiv_(m, denom, value=-0.01 / (1 - 0.9 ** step))\nout = (p, m, v)',
+        (('float32', [0.9700101017951965, -1.970004916191101]), ('float32', [0.5362005233764648, -3.2346010208129883]), ('float32', [0.011750105768442154, 0.42726776003837585]))),
+    'addcmul and lerp out of place carry gradients': (
+        'x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = torch.addcmul(x, x, x, value=0.5) + torch.lerp(x, torch.zeros(2), 0.25)\ny.sum().backward()\nout = (y, x.grad)',
+        (('float32', [2.25, 5.5]), ('float32', [2.75, 3.75]))),
+    'pow_ and neg_': (
+        'x = torch.tensor([1.0, -2.0])\nout = (x.clone().pow_(3), x.clone().neg_())',
+        (('float32', [1.0, -8.0]), ('float32', [-1.0, 2.0]))),
+    'dropout in place changes its input': (
+        'x = torch.ones(1000)\ny = F.dropout(x, 0.5, inplace=True)\nout = (y is x, bool(((x == 0) | (x == 2)).all()), 300 < int((x == 0).sum()) < 700)',
+        (True, True, True)),
+    'dropout in place inside a graph': (
+        'w = torch.ones(1000, requires_grad=True)\nh = w * 1\nnet = torch.nn.Dropout(0.5, inplace=True)\ny = net(h)\ny.sum().backward()\nout = (y is h, bool((w.grad == y.detach()).all()), repr(net))',
+        (True, True, 'Dropout(p=0.5, inplace=True)')),
+    'dropout in place on a leaf that requires grad': (
+        'out = F.dropout(torch.ones(3, requires_grad=True), 0.5, inplace=True)',
+        ('raises', 'RuntimeError')),
+    'bitwise and logical ops on masks': (
+        'a = torch.tensor([True, False, True])\nb = torch.tensor([True, True, False])\nout = (a | b, a & b, a ^ b, ~a, torch.tensor([6, 3]) & 5, ~torch.tensor([0, 5]), True | torch.tensor([False]))',
+        (('bool', [True, True, True]), ('bool', [True, False, False]), ('bool', [False, True, True]), ('bool', [False, True, False]), ('int64', [4, 1]), ('int64', [-1, -6]), ('bool', [True]))),
+    'bitwise ops refuse floats': (
+        'out = torch.ones(2) | torch.ones(2)',
+        ('raises', 'NotImplementedError')),
 }
 

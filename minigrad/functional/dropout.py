@@ -12,15 +12,15 @@ def dropout(input, p=0.5, training=True, inplace=False):
     the identity in eval (training=False), as PyTorch's (inverted) dropout.
 
     A product with a constant mask, so dL/dinput = g * mask / (1 - p). The mask comes from
-    the default generator (`mg.manual_seed` reproduces it).
+    the default generator (`mg.manual_seed` reproduces it). With inplace=True the input is
+    multiplied in place (`input.mul_(mask)`), under the rules of every in-place op.
     """
     number("dropout", "p", p, low=0, high=1)
-    if inplace:
-        raise NotImplementedError("dropout: inplace=True is not supported; leave it False")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"dropout: input must be a Tensor, got {type(input).__name__}")
     if not training or p == 0:
         return input
-    array = input._array if isinstance(input, Tensor) else np.asarray(input)
-    if p == 1:
-        return input * Tensor._plain(np.zeros_like(array))
-    keep = rng().random(array.shape) >= p
-    return input * Tensor._plain((keep / (1 - p)).astype(array.dtype))
+    array = input._array
+    mask = np.zeros_like(array) if p == 1 else (
+        (rng().random(array.shape) >= p) / (1 - p)).astype(array.dtype)
+    return input.mul_(Tensor._plain(mask)) if inplace else input * Tensor._plain(mask)
