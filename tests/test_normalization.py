@@ -191,7 +191,7 @@ def _stats(c):
         (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), *_stats(3), None, mg.ones(3, 1)),
          ValueError, r"batch_norm: bias must have shape \(3,\)"),
         (lambda: F.batch_norm(mg.tensor(np.ones((4, 3, 5))), *_stats(3)),
-         ValueError, r"batch_norm: x must be 2-D \(N, C\) or 4-D \(N, C, H, W\), got shape "
+         ValueError, r"batch_norm: input must be 2-D \(N, C\) or 4-D \(N, C, H, W\), got shape "
                      r"\(4, 3, 5\)"),
         (lambda: F.batch_norm(mg.tensor(np.ones((4, 3))), None, None, training=False),
          ValueError, r"batch_norm: eval mode .* running_mean and running_var, so they cannot "

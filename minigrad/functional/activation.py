@@ -96,29 +96,29 @@ def gelu(input, approximate="none"):
 
 
 
-def tanh(x):
-    """y = tanh(x), elementwise.
+def tanh(input):
+    """y = tanh(input), elementwise.
 
     Args:
-        x: Tensor of any shape.
+        input: Tensor of any shape.
 
     Returns:
-        Tensor of x's shape. VJP: dL/dx = g * (1 - y^2) (op `Tanh`).
+        Tensor of input's shape. VJP: dL/dx = g * (1 - y^2) (op `Tanh`).
     """
-    return activation.Tanh.apply(x)
+    return activation.Tanh.apply(input)
 
 
 
-def sigmoid(x):
-    """y = 1 / (1 + exp(-x)), elementwise, computed without overflow for large |x|.
+def sigmoid(input):
+    """y = 1 / (1 + exp(-input)), elementwise, computed without overflow for large |input|.
 
     Args:
-        x: Tensor of any shape.
+        input: Tensor of any shape.
 
     Returns:
-        Tensor of x's shape. VJP: dL/dx = g * y * (1 - y) (op `Sigmoid`).
+        Tensor of input's shape. VJP: dL/dx = g * y * (1 - y) (op `Sigmoid`).
     """
-    return activation.Sigmoid.apply(x)
+    return activation.Sigmoid.apply(input)
 
 
 

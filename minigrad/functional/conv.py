@@ -12,11 +12,11 @@ from .checks import (conv_padding, feature_map, groups_divide, int_pair, positiv
                      same_dtype, shape_of)
 
 
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation) over NCHW input, as `torch.nn.functional.conv2d`.
 
     Args:
-        x: Tensor (N, C_in, H, W), floating point.
+        input: Tensor (N, C_in, H, W), floating point.
         weight: Tensor (C_out, C_in / groups, kH, kW).
         bias: Tensor (C_out,) or None.
         stride, dilation: an int or a pair (h, w), each >= 1.
@@ -33,12 +33,12 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Formula, VJP and how it is computed: see `Conv2d`.
     """
     op = "conv2d"
-    x_shape = feature_map(op, x)
-    same_dtype(op, x, weight=weight, bias=bias)
+    x_shape = feature_map(op, input)
+    same_dtype(op, input, weight=weight, bias=bias)
     w_shape = _check_weight(op, weight, "weight", "(C_out, C_in/groups, kH, kW)")
     stride, padding, dilation, groups = _conv_args(op, x_shape, w_shape, bias, stride, padding,
                                                    dilation, groups)
-    inputs = (x, weight) if bias is None else (x, weight, bias)
+    inputs = (input, weight) if bias is None else (input, weight, bias)
     return Conv2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
                         groups=groups)
 

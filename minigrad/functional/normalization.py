@@ -32,12 +32,12 @@ def _check_buffer(name, value, channels):
     return value
 
 
-def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
     """Batch normalization, as `torch.nn.functional.batch_norm`.
 
     Args:
-        x: Tensor (N, C) or (N, C, H, W), floating point.
+        input: Tensor (N, C) or (N, C, H, W), floating point.
         running_mean, running_var: (C,) float numpy arrays or Tensors without grad (buffers).
             In training mode they are updated IN PLACE, as PyTorch does:
                 running_mean = (1 - momentum) * running_mean + momentum * batch_mean
@@ -51,15 +51,17 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         eps: added to the variance before the square root.
 
     Returns:
-        Tensor of x's shape. Differentiable in x, weight and bias (formulas in `BatchNorm`).
+        Tensor of input's shape. Differentiable in input, weight and bias (formulas in
+        `BatchNorm`).
     """
-    shape = np.shape(array_of(x))
+    shape = np.shape(array_of(input))
     if len(shape) not in (2, 4):
         raise ValueError(
-            f"batch_norm: x must be 2-D (N, C) or 4-D (N, C, H, W), got shape {shape}"
+            f"batch_norm: input must be 2-D (N, C) or 4-D (N, C, H, W), got shape {shape}"
         )
-    if not np.issubdtype(np.asarray(array_of(x)).dtype, np.floating):
-        raise TypeError(f"batch_norm: x must be floating point, got dtype {array_of(x).dtype}")
+    if not np.issubdtype(np.asarray(array_of(input)).dtype, np.floating):
+        raise TypeError(f"batch_norm: input must be floating point, got dtype "
+                        f"{array_of(input).dtype}")
     channels = shape[1]
     per_channel = int(np.prod(shape)) // max(channels, 1)
     if training and per_channel <= 1:
@@ -79,7 +81,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     else:
         running_mean = _check_buffer("running_mean", running_mean, channels)
         running_var = _check_buffer("running_var", running_var, channels)
-    dtype = np.asarray(array_of(x)).dtype
+    dtype = np.asarray(array_of(input)).dtype
     affine = []
     for name, value, default in (("weight", weight, 1.0), ("bias", bias, 0.0)):
         if value is None:
@@ -90,11 +92,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                 f"got {np.shape(array_of(value))}"
             )
         affine.append(value)
-    same_dtype("batch_norm", x, weight=affine[0], bias=affine[1])
+    same_dtype("batch_norm", input, weight=affine[0], bias=affine[1])
     number("batch_norm", "eps", eps, low=0)
     number("batch_norm", "momentum", momentum, low=0, high=1)
     return BatchNorm.apply(
-        x, *affine, running_mean=running_mean, running_var=running_var,
+        input, *affine, running_mean=running_mean, running_var=running_var,
         training=bool(training), momentum=momentum, eps=eps,
     )
 

@@ -12,12 +12,12 @@ from ..ops.reduction import Mean
 from .checks import array_of, feature_map, int_pair, is_int, pool_padding
 
 
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """Max pooling over NCHW input, as `torch.nn.functional.max_pool2d`.
 
     Args:
-        x: Tensor (N, C, H, W), floating point.
+        input: Tensor (N, C, H, W), floating point.
         kernel_size: window size, an int or (kH, kW).
         stride: step between windows, an int or a pair; defaults to kernel_size.
         padding: -inf rows/columns added on each side, an int or a pair, at most half the kernel.
@@ -33,18 +33,18 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     if return_indices:
         raise NotImplementedError(f"{op}: return_indices=True is not supported in minigrad; "
                                   f"leave it False")
-    kernel, stride, padding, dilation, _ = _pool_params(op, x, kernel_size, stride, padding,
+    kernel, stride, padding, dilation, _ = _pool_params(op, input, kernel_size, stride, padding,
                                                         dilation, ceil_mode)
-    return MaxPool2d.apply(x, kernel_size=kernel, stride=stride, padding=padding,
+    return MaxPool2d.apply(input, kernel_size=kernel, stride=stride, padding=padding,
                            dilation=dilation)
 
 
-def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """Average pooling over NCHW input, as `torch.nn.functional.avg_pool2d`.
 
     Args:
-        x: Tensor (N, C, H, W), floating point.
+        input: Tensor (N, C, H, W), floating point.
         kernel_size: window size, an int or (kH, kW).
         stride: step between windows, an int or a pair; defaults to kernel_size.
         padding: zero rows/columns added on each side, an int or a pair, at most half the kernel.
@@ -58,7 +58,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
         Tensor (N, C, H_out, W_out).
     """
     op = "avg_pool2d"
-    kernel, stride, full_padding, _, out_hw = _pool_params(op, x, kernel_size, stride, padding,
+    kernel, stride, full_padding, _, out_hw = _pool_params(op, input, kernel_size, stride, padding,
                                                            1, ceil_mode)
     if divisor_override is not None:
         if not is_int(divisor_override):
@@ -69,9 +69,9 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
         divisor = array_of(float(divisor_override)).reshape(1, 1)
     else:
         padding = tuple(before for before, _ in full_padding)
-        divisor = avg_pool_divisor(array_of(x).shape[2:], kernel, stride, padding, out_hw,
+        divisor = avg_pool_divisor(array_of(input).shape[2:], kernel, stride, padding, out_hw,
                                    bool(count_include_pad))
-    return AvgPool2d.apply(x, kernel_size=kernel, stride=stride, padding=full_padding,
+    return AvgPool2d.apply(input, kernel_size=kernel, stride=stride, padding=full_padding,
                            divisor=divisor)
 
 
