@@ -1,6 +1,6 @@
 """sort, topk, index_select, masked_fill, roll, unbind and the comparisons by name: values
 against numpy, gradients against central differences on drawn shapes, and bad inputs.
-(PyTorch's answers for the same calls are in tests/test_pytorch_idioms_selection.py.)"""
+(PyTorch's answers for the same calls are in tests/idioms_selection.py, which tests/test_pytorch_idioms.py runs.)"""
 
 import numpy as np
 import pytest
