@@ -23,8 +23,9 @@ class TensorSelection:
     """Sorting, picking and comparing by name (see tensor.py for the class itself)."""
 
     def sort(self, dim=-1, descending=False, stable=False):
-        """(values, indices) sorted along dim, as torch.sort. Ties keep their order (a stable
-        sort), which torch promises only with stable=True. Op: `ops.shape.Gather`."""
+        """(values, indices) sorted along dim, as torch.sort; NaN ranks above every number.
+        Ties keep their order (a stable sort), which torch promises only with stable=True.
+        Op: `ops.shape.Gather`."""
         dim = self._dim(dim)
         index = _stable_order(self._array, dim, descending)
         return SortResult(self.gather(dim, index), _indices(index))
@@ -159,16 +160,27 @@ class TensorSelection:
 
 
 def _stable_order(array, dim, descending):
-    """Indices that sort `array` along dim; equal values keep their order either way."""
+    """Indices that sort `array` along dim, as torch's stable sort: NaN ranks above every
+    number (last ascending, first descending), and equal values keep their order either way."""
     if array.ndim == 0:
         return np.zeros((), dtype=np.int64)
-    if not descending:
-        return np.argsort(array, axis=dim, kind="stable")
-    # Sorting the reversed array ascending and reversing back would put the later of two
-    # equal values first; negating keeps the earlier first (bools and unsigned ints are
-    # ranked by their order instead, as their negation wraps around).
-    keys = -array.astype(np.float64) if array.dtype.kind in "bu" else -array
-    return np.argsort(keys, axis=dim, kind="stable")
+    values = np.moveaxis(array, dim, -1)
+    order = np.argsort(values, axis=-1, kind="stable")  # numpy puts NaN last, as torch
+    if descending and values.shape[-1]:
+        # Descending is ascending by rank negated, where equal values (NaNs too) share a
+        # rank: a rank negates exactly, which a value may not (-int8(-128) wraps around,
+        # a bool does not negate).
+        ordered = np.take_along_axis(values, order, axis=-1)
+        before, after = ordered[..., :-1], ordered[..., 1:]
+        new_value = before != after
+        if values.dtype.kind in "fc":
+            new_value &= ~(np.isnan(before) & np.isnan(after))
+        sorted_rank = np.zeros(values.shape, dtype=np.int64)
+        sorted_rank[..., 1:] = np.cumsum(new_value, axis=-1)
+        rank = np.empty_like(sorted_rank)
+        np.put_along_axis(rank, order, sorted_rank, axis=-1)
+        order = np.argsort(-rank, axis=-1, kind="stable")
+    return np.moveaxis(order, -1, dim)
 
 
 def _indices(index):

@@ -107,5 +107,13 @@ IDIOMS = {
     'bitwise ops refuse floats': (
         'out = torch.ones(2) | torch.ones(2)',
         ('raises', 'NotImplementedError')),
+    'sort ranks NaN above inf': (
+        'v, i = torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0]).sort(descending=True)\nout = (v, i, torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0]).argsort())',
+        (('float32', [float('nan'), float('inf'), 1.0, -float('inf')]), ('int64', [1, 0, 3, 2]), ('int64', [2, 3, 0, 1]))),
+    'topk ranks NaN highest': (
+        'x = torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0])\nout = (x.topk(2).values, x.topk(2, largest=False).values)',
+        (('float32', [float('nan'), float('inf')]), ('float32', [-float('inf'), 1.0]))),
+    'sort and topk of the most negative int8': (
+        'x = torch.tensor([-128, 0, 5], dtype=torch.int8)\nv, i = x.sort(descending=True)\nout = (v, i, x.topk(1).values)',
+        (('int8', [5, 0, -128]), ('int64', [2, 1, 0]), ('int8', [5]))),
 }
-
