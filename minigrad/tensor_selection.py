@@ -27,6 +27,8 @@ class TensorSelection:
         Ties keep their order (a stable sort), which torch promises only with stable=True.
         Op: `ops.shape.Gather`."""
         dim = self._dim(dim)
+        if self.ndim == 0:  # a 0-d tensor is its own sort, at index 0
+            return SortResult(self.reshape(1).reshape(()), _indices(0))
         index = _stable_order(self._array, dim, descending)
         return SortResult(self.gather(dim, index), _indices(index))
 
@@ -36,8 +38,10 @@ class TensorSelection:
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """(values, indices) of the k largest (or, with largest=False, smallest) along dim,
-        as torch.topk; the values come in order (largest first). Ties: the earlier index
-        first."""
+        as torch.topk: the first k of `sort(dim, descending=largest)`."""
+        if self.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes; write x.int().topk(k) "
+                               "or use x.sort(descending=True)")
         dim = self._dim(dim)
         size = self.shape[dim] if self.ndim else 1
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
@@ -45,6 +49,8 @@ class TensorSelection:
         if not 0 <= k <= size:
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size "
                                f"{size}")
+        if self.ndim == 0:  # torch gives the element itself for k = 0 as for k = 1
+            return self.sort()
         index = np.take(_stable_order(self._array, dim, largest), np.arange(k), axis=dim)
         return SortResult(self.gather(dim, index), _indices(index))
 
@@ -52,10 +58,18 @@ class TensorSelection:
         """The entries at `index` (a 1-D int tensor) along dim, as torch.index_select: a copy
         whose gradient is scattered back (repeated indices add). Op: `ops.shape.GetItem`."""
         dim = self._dim(dim)
-        index = np.asarray(_array(index))
+        if not isinstance(index, tensor_module.Tensor):
+            raise TypeError(f"index_select: index must be a Tensor, got "
+                            f"{type(index).__name__}; write torch.tensor(index)")
+        index = index._array
         if index.ndim > 1 or index.dtype.kind not in "iu":
             raise TypeError(f"index_select: index must be a 0-D or 1-D integer tensor, got "
                             f"{index.ndim}-D of dtype {index.dtype}")
+        if self.ndim == 0:  # a 0-d tensor takes exactly one index, 0
+            if index.size != 1:
+                raise RuntimeError(f"index_select: the index of a 0-dim tensor must have one "
+                                   f"value, got {index.size}")
+            return self.reshape(1).index_select(0, _indices(index.reshape(1))).reshape(())
         size = self.shape[dim]
         if index.size and (index.min() < 0 or index.max() >= size):
             raise IndexError(f"index_select: index out of range for dimension {dim} of size "
@@ -64,16 +78,17 @@ class TensorSelection:
             self, index=(slice(None),) * dim + (index.reshape(-1).astype(np.int64),))
 
     def masked_fill(self, mask, value):
-        """self with `value` where mask (a bool tensor broadcast to self's shape) is True, as
-        torch.masked_fill. Op: `ops.elementwise.Where`."""
+        """self with `value` where mask (a bool tensor) is True, as torch.masked_fill: self
+        and mask broadcast together, so a larger mask gives a larger result.
+        Op: `ops.elementwise.Where`."""
         mask = np.asarray(_array(mask))
         if mask.dtype != np.bool_:
             raise RuntimeError(f"masked_fill: mask must be a bool tensor, got dtype {mask.dtype}")
         try:
-            mask = np.broadcast_to(mask, self.shape)
+            np.broadcast_shapes(mask.shape, self.shape)
         except ValueError:
             raise RuntimeError(f"masked_fill: the mask's shape {mask.shape} does not broadcast "
-                               f"to the tensor's {tuple(self.shape)}") from None
+                               f"with the tensor's {tuple(self.shape)}") from None
         value = value if isinstance(value, tensor_module.Tensor) else tensor_module.Tensor._from_op(
             np.asarray(value, dtype=self.dtype), requires_grad=False)
         if value.ndim:
@@ -83,11 +98,15 @@ class TensorSelection:
 
     def unbind(self, dim=0):
         """The slices along dim, each without that dim, as torch.unbind (a tuple of views)."""
+        if self.ndim == 0:
+            raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
         dim = self._dim(dim)
         return tuple(self.select(dim, i) for i in range(self.shape[dim]))
 
     def select(self, dim, index):
         """The slice at `index` along dim, without that dim (a view), as torch.select."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor")
         dim = self._dim(dim)
         size = self.shape[dim]
         if not -size <= index < size:

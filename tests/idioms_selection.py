@@ -116,4 +116,31 @@ IDIOMS = {
     'sort and topk of the most negative int8': (
         'x = torch.tensor([-128, 0, 5], dtype=torch.int8)\nv, i = x.sort(descending=True)\nout = (v, i, x.topk(1).values)',
         (('int8', [5, 0, -128]), ('int64', [2, 1, 0]), ('int8', [5]))),
+    'sort, argsort and topk of a 0-d tensor': (
+        'x = torch.tensor(3.0, requires_grad=True)\nv, i = x.sort()\n(v * 2).backward()\nt = torch.tensor(2.0).topk(1)\nout = (v, i, x.argsort(), x.grad, t.values, t.indices, torch.tensor(2.0).topk(0).values)',
+        (('float32', 3.0), ('int64', 0), ('int64', 0), ('float32', 2.0), ('float32', 2.0), ('int64', 0), ('float32', 2.0))),
+    'index_select of a 0-d tensor': (
+        'x = torch.tensor(5.0, requires_grad=True)\ny = x.index_select(0, torch.tensor([0]))\n(y * 3).backward()\nout = (y, x.grad, x.index_select(-1, torch.tensor(0)))',
+        (('float32', 5.0), ('float32', 3.0), ('float32', 5.0))),
+    'index_select of a 0-d tensor takes one index': (
+        'out = torch.tensor(5.0).index_select(0, torch.tensor([0, 0]))',
+        ('raises', 'RuntimeError')),
+    'index_select of a 0-d tensor out of range': (
+        'out = torch.tensor(5.0).index_select(0, torch.tensor([1]))',
+        ('raises', 'IndexError')),
+    'unbind of a 0-d tensor': (
+        'out = torch.tensor(1.0).unbind()',
+        ('raises', 'IndexError')),
+    'select of a 0-d tensor': (
+        'out = torch.tensor(1.0).select(0, 0)',
+        ('raises', 'IndexError')),
+    'topk of bools': (
+        'out = torch.tensor([True, False]).topk(1)',
+        ('raises', 'RuntimeError')),
+    'index_select takes a Tensor index, not a list': (
+        'out = torch.ones(3).index_select(0, [0, 1])',
+        ('raises', 'TypeError')),
+    'masked_fill with a larger mask broadcasts': (
+        'x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x.masked_fill(torch.tensor([[True, False], [False, False]]), 0.0)\ny.sum().backward()\nout = (y, x.grad, torch.ones(2, 1).masked_fill(torch.tensor([True, False, True]), 0.0))',
+        (('float32', [[0.0, 2.0], [1.0, 2.0]]), ('float32', [1.0, 2.0]), ('float32', [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]))),
 }
