@@ -143,4 +143,10 @@ IDIOMS = {
     'masked_fill with a larger mask broadcasts': (
         'x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x.masked_fill(torch.tensor([[True, False], [False, False]]), 0.0)\ny.sum().backward()\nout = (y, x.grad, torch.ones(2, 1).masked_fill(torch.tensor([True, False, True]), 0.0))',
         (('float32', [[0.0, 2.0], [1.0, 2.0]]), ('float32', [1.0, 2.0]), ('float32', [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]))),
+    'full backward hook of an input that does not require grad': (
+        'class M(torch.nn.Module):\n    def forward(self, a, b):\n        return a * 3 + b, a * 2\nm = M()\nseen = []\nm.register_full_backward_hook(lambda m, gi, go: seen.append(gi))\nu, v = m(torch.ones(2), torch.ones(2, requires_grad=True))\nu.sum().backward()\nout = (v.requires_grad, seen[0][0], seen[0][1])',
+        (False, ('float32', [0.0, 0.0]), ('float32', [1.0, 1.0]))),
+    'full backward hook returning gradients when no input requires grad': (
+        'layer = torch.nn.Linear(2, 2)\nlayer.register_full_backward_hook(lambda m, gi, go: (torch.ones(1, 2),))\nimport warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter("ignore")\n    layer(torch.ones(1, 2)).sum().backward()',
+        ('raises', 'RuntimeError')),
 }
