@@ -149,4 +149,10 @@ IDIOMS = {
     'full backward hook returning gradients when no input requires grad': (
         'layer = torch.nn.Linear(2, 2)\nlayer.register_full_backward_hook(lambda m, gi, go: (torch.ones(1, 2),))\nimport warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter("ignore")\n    layer(torch.ones(1, 2)).sum().backward()',
         ('raises', 'RuntimeError')),
+    'Module.type to an int dtype with parameters that require grad': (
+        'out = torch.nn.BatchNorm1d(1).type(torch.int32)',
+        ('raises', 'RuntimeError')),
+    'Module.type to an int dtype without parameters that require grad': (
+        'bn = torch.nn.BatchNorm1d(1).requires_grad_(False).type(torch.int32)\nout = (bn.weight.dtype, bn.running_var.dtype, bn.num_batches_tracked.dtype)',
+        ('int32', 'int32', 'int32')),
 }

@@ -61,6 +61,15 @@ def test_to_cpu_float_half_and_type():
     assert net.bn.num_batches_tracked.dtype == mg.float64 and net.fc.bias.dtype == mg.float64
 
 
+def test_type_to_an_int_dtype_refuses_parameters_that_require_grad():
+    net = Net()
+    with pytest.raises(RuntimeError, match="requires gradients must be floating point"):
+        net.type(mg.int32)
+    assert net.fc.weight.dtype == mg.float32 and net.bn.running_mean.dtype == mg.float32
+    net.requires_grad_(False).type(mg.int32)  # as in torch: then every tensor becomes int32
+    assert net.fc.weight.dtype == mg.int32 and net.bn.running_mean.dtype == mg.int32
+
+
 @pytest.mark.parametrize("call, error, words", [
     (lambda m: m.to(mg.int64), TypeError, "only accepts floating point dtypes"),
     (lambda m: m.to("cuda"), RuntimeError, "CPU only"),
