@@ -155,4 +155,13 @@ IDIOMS = {
     'Module.type to an int dtype without parameters that require grad': (
         'bn = torch.nn.BatchNorm1d(1).requires_grad_(False).type(torch.int32)\nout = (bn.weight.dtype, bn.running_var.dtype, bn.num_batches_tracked.dtype)',
         ('int32', 'int32', 'int32')),
+    'load_state_dict of an old BatchNorm checkpoint without num_batches_tracked': (
+        'bn = torch.nn.BatchNorm1d(2)\nold = {k: v for k, v in torch.nn.BatchNorm1d(2).state_dict().items() if "num_batches" not in k}\nbn.num_batches_tracked.fill_(7)\nresult = bn.load_state_dict(old)\nout = (list(result.missing_keys), list(result.unexpected_keys), bn.num_batches_tracked)',
+        ([], [], ('int64', 7))),
+    'load_state_dict refuses lists': (
+        'out = torch.nn.Linear(2, 1).load_state_dict({"weight": [[1.0, 2.0]], "bias": torch.ones(1)})',
+        ('raises', 'RuntimeError')),
+    'load_state_dict refuses lists also when not strict': (
+        'out = torch.nn.Linear(2, 1).load_state_dict({"weight": [[1.0, 2.0]]}, strict=False)',
+        ('raises', 'RuntimeError')),
 }
