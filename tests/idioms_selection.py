@@ -164,4 +164,7 @@ IDIOMS = {
     'load_state_dict refuses lists also when not strict': (
         'out = torch.nn.Linear(2, 1).load_state_dict({"weight": [[1.0, 2.0]]}, strict=False)',
         ('raises', 'RuntimeError')),
+    'nn.init fills an int tensor with constants, not random values': (
+        'init = torch.nn.init\nout = []\nfor name in ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_"]:\n    try:\n        getattr(init, name)(torch.zeros(4, 3, dtype=torch.int64))\n        out.append("filled")\n    except Exception as error:\n        out.append(type(error).__name__)\nout = (out, init.constant_(torch.zeros(2, dtype=torch.int32), 3), init.ones_(torch.zeros(2, dtype=torch.bool)))',
+        (['NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError'], ('int32', [3, 3]), ('bool', [True, True]))),
 }
