@@ -167,4 +167,13 @@ IDIOMS = {
     'nn.init fills an int tensor with constants, not random values': (
         'init = torch.nn.init\nout = []\nfor name in ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_"]:\n    try:\n        getattr(init, name)(torch.zeros(4, 3, dtype=torch.int64))\n        out.append("filled")\n    except Exception as error:\n        out.append(type(error).__name__)\nout = (out, init.constant_(torch.zeros(2, dtype=torch.int32), 3), init.ones_(torch.zeros(2, dtype=torch.bool)))',
         (['NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError'], ('int32', [3, 3]), ('bool', [True, True]))),
+    'get_rng_state and set_rng_state replay dropout': (
+        'state = torch.get_rng_state()\na = F.dropout(torch.ones(64), 0.5)\ntorch.set_rng_state(state)\nb = F.dropout(torch.ones(64), 0.5)\ng = torch.Generator().manual_seed(1)\nsaved = g.get_state()\nx = torch.rand(4, generator=g)\nout = (state.dtype, state.dim(), torch.equal(a, b), g.set_state(saved) is g, torch.equal(torch.rand(4, generator=g), x))',
+        ('uint8', 1, True, True, True)),
+    'set_rng_state refuses a float tensor': (
+        'torch.set_rng_state(torch.zeros(3))',
+        ('raises', 'TypeError')),
+    'set_rng_state refuses bytes that are no state': (
+        'torch.set_rng_state(torch.zeros(3, dtype=torch.uint8))',
+        ('raises', 'RuntimeError')),
 }
