@@ -27,6 +27,7 @@ from .tensor_functions import METHODS as _METHODS
 from . import nn, optim
 from . import data, kernels, utils
 from .serialization import load, save
+from .generator import get_rng_state, set_rng_state
 
 # dtypes, spelled as in PyTorch (mg.float32, mg.long, ...); they are numpy's.
 from .dtypes import float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: E402
@@ -42,7 +43,8 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled", "Function",
     "gradcheck", "GradcheckError", "functional", "kernels", "nn", "optim", "data", "utils",
     "save", "load", "matmul", "where", "maximum", "minimum", "allclose", "cuda", "backends",
-    "accelerator", "get_default_dtype", "set_default_dtype", "cosine_similarity", *_METHODS,
+    "accelerator", "get_default_dtype", "set_default_dtype", "cosine_similarity", "get_rng_state",
+    "set_rng_state", *_METHODS,
 ]
 
 # Run from a source checkout, minigrad.models and minigrad.analysis are the folders models/

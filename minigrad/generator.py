@@ -1,6 +1,11 @@
 """Random numbers, as PyTorch's: `Generator` (a seeded source, here a numpy Generator) and
 the default one that `manual_seed` reseeds and that the random factories and in-place
-initializers use when no `generator=` is given."""
+initializers use when no `generator=` is given. `get_state` / `set_state` (and
+`get_rng_state` / `set_rng_state` for the default one) checkpoint a generator: the state is
+a uint8 Tensor, as torch's ByteTensor, but its bytes are numpy's bit-generator state written
+as JSON (lossless), not torch's, so a state moves only between minigrad generators."""
+
+import json
 
 import numpy as np
 
@@ -19,6 +24,39 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         return self
 
+    def get_state(self):
+        """The state as a uint8 Tensor (torch's ByteTensor): the bytes of numpy's
+        `bit_generator.state` dict as JSON, lossless, so `set_state` restores the exact
+        sequence of draws; it survives mg.save / mg.load. Unlike torch's, its bytes are not
+        torch's generator state."""
+        from .tensor import Tensor  # here, as tensor.py's modules import this one
+
+        text = json.dumps(self.rng.bit_generator.state, default=lambda array: array.tolist())
+        return Tensor._plain(np.frombuffer(text.encode(), dtype=np.uint8).copy())
+
+    def set_state(self, new_state):
+        """Restore a state from `get_state` (a uint8 Tensor); the numpy Generator is kept
+        and set in place where the bit generator is of the same kind. Returns self."""
+        from .tensor import Tensor
+
+        if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
+            raise TypeError(f"set_state: RNG state must be a uint8 Tensor (torch's ByteTensor) "
+                            f"from get_state(), got {_described(new_state)}")
+        try:
+            state = json.loads(new_state._array.tobytes().decode())
+            kind = getattr(np.random, state["bit_generator"])
+            if not (isinstance(kind, type) and issubclass(kind, np.random.BitGenerator)):
+                raise ValueError(kind)
+            same_kind = isinstance(self.rng.bit_generator, kind)
+            bit_generator = self.rng.bit_generator if same_kind else kind()
+            bit_generator.state = state
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise RuntimeError("set_state: the Tensor is not a state that get_state() "
+                               "made") from None
+        if not same_kind:
+            self.rng = np.random.Generator(bit_generator)
+        return self
+
 
 default_generator = Generator()
 
@@ -26,6 +64,21 @@ default_generator = Generator()
 def manual_seed(seed):
     """Reseed the default generator; returns it, as torch.manual_seed."""
     return default_generator.manual_seed(seed)
+
+
+def get_rng_state():
+    """The default generator's state, as torch.get_rng_state (see `Generator.get_state`)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    """Restore the default generator's state from `get_rng_state()`, as torch.set_rng_state."""
+    default_generator.set_state(new_state)
+
+
+def _described(value):
+    dtype = getattr(value, "dtype", None)
+    return type(value).__name__ + (f" of dtype {dtype}" if dtype is not None else "")
 
 
 def rng(generator=None):

@@ -23,9 +23,12 @@ class TensorSelection:
     """Sorting, picking and comparing by name (see tensor.py for the class itself)."""
 
     def sort(self, dim=-1, descending=False, stable=False):
-        """(values, indices) sorted along dim, as torch.sort. Ties keep their order (a stable
-        sort), which torch promises only with stable=True. Op: `ops.shape.Gather`."""
+        """(values, indices) sorted along dim, as torch.sort; NaN ranks above every number.
+        Ties keep their order (a stable sort), which torch promises only with stable=True.
+        Op: `ops.shape.Gather`."""
         dim = self._dim(dim)
+        if self.ndim == 0:  # a 0-d tensor is its own sort, at index 0
+            return SortResult(self.reshape(1).reshape(()), _indices(0))
         index = _stable_order(self._array, dim, descending)
         return SortResult(self.gather(dim, index), _indices(index))
 
@@ -35,8 +38,10 @@ class TensorSelection:
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """(values, indices) of the k largest (or, with largest=False, smallest) along dim,
-        as torch.topk; the values come in order (largest first). Ties: the earlier index
-        first."""
+        as torch.topk: the first k of `sort(dim, descending=largest)`."""
+        if self.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes; write x.int().topk(k) "
+                               "or use x.sort(descending=True)")
         dim = self._dim(dim)
         size = self.shape[dim] if self.ndim else 1
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
@@ -44,6 +49,8 @@ class TensorSelection:
         if not 0 <= k <= size:
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size "
                                f"{size}")
+        if self.ndim == 0:  # torch gives the element itself for k = 0 as for k = 1
+            return self.sort()
         index = np.take(_stable_order(self._array, dim, largest), np.arange(k), axis=dim)
         return SortResult(self.gather(dim, index), _indices(index))
 
@@ -51,10 +58,18 @@ class TensorSelection:
         """The entries at `index` (a 1-D int tensor) along dim, as torch.index_select: a copy
         whose gradient is scattered back (repeated indices add). Op: `ops.shape.GetItem`."""
         dim = self._dim(dim)
-        index = np.asarray(_array(index))
+        if not isinstance(index, tensor_module.Tensor):
+            raise TypeError(f"index_select: index must be a Tensor, got "
+                            f"{type(index).__name__}; write torch.tensor(index)")
+        index = index._array
         if index.ndim > 1 or index.dtype.kind not in "iu":
             raise TypeError(f"index_select: index must be a 0-D or 1-D integer tensor, got "
                             f"{index.ndim}-D of dtype {index.dtype}")
+        if self.ndim == 0:  # a 0-d tensor takes exactly one index, 0
+            if index.size != 1:
+                raise RuntimeError(f"index_select: the index of a 0-dim tensor must have one "
+                                   f"value, got {index.size}")
+            return self.reshape(1).index_select(0, _indices(index.reshape(1))).reshape(())
         size = self.shape[dim]
         if index.size and (index.min() < 0 or index.max() >= size):
             raise IndexError(f"index_select: index out of range for dimension {dim} of size "
@@ -63,16 +78,17 @@ class TensorSelection:
             self, index=(slice(None),) * dim + (index.reshape(-1).astype(np.int64),))
 
     def masked_fill(self, mask, value):
-        """self with `value` where mask (a bool tensor broadcast to self's shape) is True, as
-        torch.masked_fill. Op: `ops.elementwise.Where`."""
+        """self with `value` where mask (a bool tensor) is True, as torch.masked_fill: self
+        and mask broadcast together, so a larger mask gives a larger result.
+        Op: `ops.elementwise.Where`."""
         mask = np.asarray(_array(mask))
         if mask.dtype != np.bool_:
             raise RuntimeError(f"masked_fill: mask must be a bool tensor, got dtype {mask.dtype}")
         try:
-            mask = np.broadcast_to(mask, self.shape)
+            np.broadcast_shapes(mask.shape, self.shape)
         except ValueError:
             raise RuntimeError(f"masked_fill: the mask's shape {mask.shape} does not broadcast "
-                               f"to the tensor's {tuple(self.shape)}") from None
+                               f"with the tensor's {tuple(self.shape)}") from None
         value = value if isinstance(value, tensor_module.Tensor) else tensor_module.Tensor._from_op(
             np.asarray(value, dtype=self.dtype), requires_grad=False)
         if value.ndim:
@@ -82,11 +98,15 @@ class TensorSelection:
 
     def unbind(self, dim=0):
         """The slices along dim, each without that dim, as torch.unbind (a tuple of views)."""
+        if self.ndim == 0:
+            raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
         dim = self._dim(dim)
         return tuple(self.select(dim, i) for i in range(self.shape[dim]))
 
     def select(self, dim, index):
         """The slice at `index` along dim, without that dim (a view), as torch.select."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor")
         dim = self._dim(dim)
         size = self.shape[dim]
         if not -size <= index < size:
@@ -159,16 +179,27 @@ class TensorSelection:
 
 
 def _stable_order(array, dim, descending):
-    """Indices that sort `array` along dim; equal values keep their order either way."""
+    """Indices that sort `array` along dim, as torch's stable sort: NaN ranks above every
+    number (last ascending, first descending), and equal values keep their order either way."""
     if array.ndim == 0:
         return np.zeros((), dtype=np.int64)
-    if not descending:
-        return np.argsort(array, axis=dim, kind="stable")
-    # Sorting the reversed array ascending and reversing back would put the later of two
-    # equal values first; negating keeps the earlier first (bools and unsigned ints are
-    # ranked by their order instead, as their negation wraps around).
-    keys = -array.astype(np.float64) if array.dtype.kind in "bu" else -array
-    return np.argsort(keys, axis=dim, kind="stable")
+    values = np.moveaxis(array, dim, -1)
+    order = np.argsort(values, axis=-1, kind="stable")  # numpy puts NaN last, as torch
+    if descending and values.shape[-1]:
+        # Descending is ascending by rank negated, where equal values (NaNs too) share a
+        # rank: a rank negates exactly, which a value may not (-int8(-128) wraps around,
+        # a bool does not negate).
+        ordered = np.take_along_axis(values, order, axis=-1)
+        before, after = ordered[..., :-1], ordered[..., 1:]
+        new_value = before != after
+        if values.dtype.kind in "fc":
+            new_value &= ~(np.isnan(before) & np.isnan(after))
+        sorted_rank = np.zeros(values.shape, dtype=np.int64)
+        sorted_rank[..., 1:] = np.cumsum(new_value, axis=-1)
+        rank = np.empty_like(sorted_rank)
+        np.put_along_axis(rank, order, sorted_rank, axis=-1)
+        order = np.argsort(-rank, axis=-1, kind="stable")
+    return np.moveaxis(order, -1, dim)
 
 
 def _indices(index):

@@ -107,5 +107,73 @@ IDIOMS = {
     'bitwise ops refuse floats': (
         'out = torch.ones(2) | torch.ones(2)',
         ('raises', 'NotImplementedError')),
+    'sort ranks NaN above inf': (
+        'v, i = torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0]).sort(descending=True)\nout = (v, i, torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0]).argsort())',
+        (('float32', [float('nan'), float('inf'), 1.0, -float('inf')]), ('int64', [1, 0, 3, 2]), ('int64', [2, 3, 0, 1]))),
+    'topk ranks NaN highest': (
+        'x = torch.tensor([float("inf"), float("nan"), -float("inf"), 1.0])\nout = (x.topk(2).values, x.topk(2, largest=False).values)',
+        (('float32', [float('nan'), float('inf')]), ('float32', [-float('inf'), 1.0]))),
+    'sort and topk of the most negative int8': (
+        'x = torch.tensor([-128, 0, 5], dtype=torch.int8)\nv, i = x.sort(descending=True)\nout = (v, i, x.topk(1).values)',
+        (('int8', [5, 0, -128]), ('int64', [2, 1, 0]), ('int8', [5]))),
+    'sort, argsort and topk of a 0-d tensor': (
+        'x = torch.tensor(3.0, requires_grad=True)\nv, i = x.sort()\n(v * 2).backward()\nt = torch.tensor(2.0).topk(1)\nout = (v, i, x.argsort(), x.grad, t.values, t.indices, torch.tensor(2.0).topk(0).values)',
+        (('float32', 3.0), ('int64', 0), ('int64', 0), ('float32', 2.0), ('float32', 2.0), ('int64', 0), ('float32', 2.0))),
+    'index_select of a 0-d tensor': (
+        'x = torch.tensor(5.0, requires_grad=True)\ny = x.index_select(0, torch.tensor([0]))\n(y * 3).backward()\nout = (y, x.grad, x.index_select(-1, torch.tensor(0)))',
+        (('float32', 5.0), ('float32', 3.0), ('float32', 5.0))),
+    'index_select of a 0-d tensor takes one index': (
+        'out = torch.tensor(5.0).index_select(0, torch.tensor([0, 0]))',
+        ('raises', 'RuntimeError')),
+    'index_select of a 0-d tensor out of range': (
+        'out = torch.tensor(5.0).index_select(0, torch.tensor([1]))',
+        ('raises', 'IndexError')),
+    'unbind of a 0-d tensor': (
+        'out = torch.tensor(1.0).unbind()',
+        ('raises', 'IndexError')),
+    'select of a 0-d tensor': (
+        'out = torch.tensor(1.0).select(0, 0)',
+        ('raises', 'IndexError')),
+    'topk of bools': (
+        'out = torch.tensor([True, False]).topk(1)',
+        ('raises', 'RuntimeError')),
+    'index_select takes a Tensor index, not a list': (
+        'out = torch.ones(3).index_select(0, [0, 1])',
+        ('raises', 'TypeError')),
+    'masked_fill with a larger mask broadcasts': (
+        'x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x.masked_fill(torch.tensor([[True, False], [False, False]]), 0.0)\ny.sum().backward()\nout = (y, x.grad, torch.ones(2, 1).masked_fill(torch.tensor([True, False, True]), 0.0))',
+        (('float32', [[0.0, 2.0], [1.0, 2.0]]), ('float32', [1.0, 2.0]), ('float32', [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]))),
+    'full backward hook of an input that does not require grad': (
+        'class M(torch.nn.Module):\n    def forward(self, a, b):\n        return a * 3 + b, a * 2\nm = M()\nseen = []\nm.register_full_backward_hook(lambda m, gi, go: seen.append(gi))\nu, v = m(torch.ones(2), torch.ones(2, requires_grad=True))\nu.sum().backward()\nout = (v.requires_grad, seen[0][0], seen[0][1])',
+        (False, ('float32', [0.0, 0.0]), ('float32', [1.0, 1.0]))),
+    'full backward hook returning gradients when no input requires grad': (
+        'layer = torch.nn.Linear(2, 2)\nlayer.register_full_backward_hook(lambda m, gi, go: (torch.ones(1, 2),))\nimport warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter("ignore")\n    layer(torch.ones(1, 2)).sum().backward()',
+        ('raises', 'RuntimeError')),
+    'Module.type to an int dtype with parameters that require grad': (
+        'out = torch.nn.BatchNorm1d(1).type(torch.int32)',
+        ('raises', 'RuntimeError')),
+    'Module.type to an int dtype without parameters that require grad': (
+        'bn = torch.nn.BatchNorm1d(1).requires_grad_(False).type(torch.int32)\nout = (bn.weight.dtype, bn.running_var.dtype, bn.num_batches_tracked.dtype)',
+        ('int32', 'int32', 'int32')),
+    'load_state_dict of an old BatchNorm checkpoint without num_batches_tracked': (
+        'bn = torch.nn.BatchNorm1d(2)\nold = {k: v for k, v in torch.nn.BatchNorm1d(2).state_dict().items() if "num_batches" not in k}\nbn.num_batches_tracked.fill_(7)\nresult = bn.load_state_dict(old)\nout = (list(result.missing_keys), list(result.unexpected_keys), bn.num_batches_tracked)',
+        ([], [], ('int64', 7))),
+    'load_state_dict refuses lists': (
+        'out = torch.nn.Linear(2, 1).load_state_dict({"weight": [[1.0, 2.0]], "bias": torch.ones(1)})',
+        ('raises', 'RuntimeError')),
+    'load_state_dict refuses lists also when not strict': (
+        'out = torch.nn.Linear(2, 1).load_state_dict({"weight": [[1.0, 2.0]]}, strict=False)',
+        ('raises', 'RuntimeError')),
+    'nn.init fills an int tensor with constants, not random values': (
+        'init = torch.nn.init\nout = []\nfor name in ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_", "orthogonal_"]:\n    try:\n        getattr(init, name)(torch.zeros(4, 3, dtype=torch.int64))\n        out.append("filled")\n    except Exception as error:\n        out.append(type(error).__name__)\nout = (out, init.constant_(torch.zeros(2, dtype=torch.int32), 3), init.ones_(torch.zeros(2, dtype=torch.bool)))',
+        (['NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError', 'NotImplementedError'], ('int32', [3, 3]), ('bool', [True, True]))),
+    'get_rng_state and set_rng_state replay dropout': (
+        'state = torch.get_rng_state()\na = F.dropout(torch.ones(64), 0.5)\ntorch.set_rng_state(state)\nb = F.dropout(torch.ones(64), 0.5)\ng = torch.Generator().manual_seed(1)\nsaved = g.get_state()\nx = torch.rand(4, generator=g)\nout = (state.dtype, state.dim(), torch.equal(a, b), g.set_state(saved) is g, torch.equal(torch.rand(4, generator=g), x))',
+        ('uint8', 1, True, True, True)),
+    'set_rng_state refuses a float tensor': (
+        'torch.set_rng_state(torch.zeros(3))',
+        ('raises', 'TypeError')),
+    'set_rng_state refuses bytes that are no state': (
+        'torch.set_rng_state(torch.zeros(3, dtype=torch.uint8))',
+        ('raises', 'RuntimeError')),
 }
-

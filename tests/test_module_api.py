@@ -61,6 +61,15 @@ def test_to_cpu_float_half_and_type():
     assert net.bn.num_batches_tracked.dtype == mg.float64 and net.fc.bias.dtype == mg.float64
 
 
+def test_type_to_an_int_dtype_refuses_parameters_that_require_grad():
+    net = Net()
+    with pytest.raises(RuntimeError, match="requires gradients must be floating point"):
+        net.type(mg.int32)
+    assert net.fc.weight.dtype == mg.float32 and net.bn.running_mean.dtype == mg.float32
+    net.requires_grad_(False).type(mg.int32)  # as in torch: then every tensor becomes int32
+    assert net.fc.weight.dtype == mg.int32 and net.bn.running_mean.dtype == mg.int32
+
+
 @pytest.mark.parametrize("call, error, words", [
     (lambda m: m.to(mg.int64), TypeError, "only accepts floating point dtypes"),
     (lambda m: m.to("cuda"), RuntimeError, "CPU only"),
@@ -279,10 +288,37 @@ def test_backward_hook_entries_follow_the_arguments():
         [None if g is None else g.tolist() for g in gi + go]))
     x = mg.ones(2, requires_grad=True)
     module(x, 3.0).sum().backward()
-    module(mg.ones(2), 2.0, x).sum().backward()  # a Tensor not requiring grad still gets one
+    module(mg.ones(2), 2.0, x).sum().backward()  # a Tensor not requiring grad gets zeros
     module(mg.ones(2), 2.0).sum()  # nothing requires grad: no graph, no call
     assert seen == [[[3.0, 3.0], None, [1.0, 1.0]],
-                    [[2.0, 2.0], None, [1.0, 1.0], [1.0, 1.0]]]
+                    [[0.0, 0.0], None, [1.0, 1.0], [1.0, 1.0]]]  # as torch 2.13
+
+
+class TwoOut(nn.Module):
+    def forward(self, a, b):
+        return a * 3 + b, a * 2
+
+
+def test_backward_hook_gives_no_gradient_to_inputs_that_do_not_require_grad():
+    module, seen = TwoOut(), []
+    module.register_full_backward_hook(lambda m, gi, go: seen.append(gi))
+    b = mg.ones(2, requires_grad=True)
+    u, v = module(mg.ones(2), b)
+    assert u.requires_grad and not v.requires_grad  # v comes from `a` alone, as in torch
+    u.sum().backward()
+    assert [g.tolist() for g in seen[0]] == [[0.0, 0.0], [1.0, 1.0]]  # torch's zeros
+    module.register_full_backward_hook(lambda m, gi, go: (mg.full((2,), 7.0), gi[1] * 5))
+    u, _ = module(mg.ones(2), b)
+    b.grad = None
+    u.sum().backward()
+    assert b.grad.tolist() == [5.0, 5.0]  # the 7s for `a` have nowhere to go
+
+
+def test_backward_hook_may_not_return_gradients_when_no_input_requires_grad():
+    layer = nn.Linear(2, 2)
+    layer.register_full_backward_hook(lambda m, gi, go: (mg.ones(1, 2),))
+    with pytest.raises(RuntimeError, match="no input requires gradient should always return"):
+        layer(mg.ones(1, 2)).sum().backward()
 
 
 def test_backward_hook_without_inputs_that_need_grad_and_with_two_outputs():

@@ -3,6 +3,7 @@ every layer's forward and gradients, checked against independent numpy reference
 against central differences."""
 
 import math
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -193,14 +194,15 @@ def test_load_state_dict_lists_every_problem_at_once():
     state = dict(before)
     del state["head.weight"]
     del state["count"]
-    state["bogus"] = np.zeros(2)
-    state["body.0.weight"] = np.zeros((2, 3))
+    state["bogus"] = np.zeros(2)  # an unexpected key may hold anything
+    state["body.0.weight"] = mg.zeros(2, 3)
+    state["scale"] = [1.0]
     with pytest.raises(RuntimeError) as error:
         net.load_state_dict(state)
     message = str(error.value)
     for expected in ("missing key 'head.weight'", "missing key 'count'", "unexpected key 'bogus'",
                      "shape mismatch for 'body.0.weight': the module has (3, 2), the "
-                     "state_dict has (2, 3)"):
+                     "state_dict has (2, 3)", "while copying 'scale': expected a Tensor, got list"):
         assert expected in message
     # Nothing was copied: the checks come first.
     for key, value in net.state_dict().items():
@@ -209,13 +211,29 @@ def test_load_state_dict_lists_every_problem_at_once():
 
 def test_load_state_dict_non_strict():
     net = Net()
-    state = {"scale": np.full(1, 2.0), "bogus": np.zeros(1)}
+    state = {"scale": mg.full((1,), 2.0), "bogus": np.zeros(1)}
     result = net.load_state_dict(state, strict=False)
     assert net.scale.detach().numpy()[0] == 2.0
     assert result.unexpected_keys == ["bogus"]
     assert "head.weight" in result.missing_keys and len(result.missing_keys) == 6
     with pytest.raises(RuntimeError, match="shape mismatch for 'scale'"):
-        net.load_state_dict({"scale": np.zeros(3)}, strict=False)
+        net.load_state_dict({"scale": mg.zeros(3)}, strict=False)
+    with pytest.raises(RuntimeError, match="expected a Tensor, got ndarray"):
+        net.load_state_dict({"scale": np.zeros(1)}, strict=False)  # as torch
+
+
+def test_load_state_dict_keeps_num_batches_tracked_that_an_old_checkpoint_lacks():
+    source, target = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)), nn.Sequential(
+        nn.Linear(2, 2), nn.BatchNorm1d(2))
+    target[1].num_batches_tracked.fill_(7)
+    old = {k: v for k, v in source.state_dict().items() if "num_batches" not in k}
+    assert target.load_state_dict(old) == ([], [])  # as torch: kept, not missing
+    assert target[1].num_batches_tracked.item() == 7
+    assert np.array_equal(target[1].running_var.numpy(), source[1].running_var.numpy())
+    versioned = OrderedDict(old)
+    versioned._metadata = {"1": {"version": 2}}  # what torch's state_dict() carries
+    with pytest.raises(RuntimeError, match="missing key '1.num_batches_tracked'"):
+        target.load_state_dict(versioned)
 
 
 # ----- hooks and repr ------------------------------------------------------------------------

@@ -405,7 +405,8 @@ def run(snippet, torch, functional):
 
 def same(got, expected):
     if isinstance(expected, float) or isinstance(got, float):
-        return isinstance(got, (int, float)) and np.isclose(got, expected, rtol=1e-4, atol=1e-4)
+        return isinstance(got, (int, float)) and np.isclose(got, expected, rtol=1e-4,
+                                                            atol=1e-4, equal_nan=True)
     if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
         return len(got) == len(expected) and all(map(same, got, expected))
     return got == expected

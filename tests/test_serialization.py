@@ -202,6 +202,36 @@ def test_numpy_generator_state_round_trips_and_resumes(tmp_path, bit_generator):
     np.testing.assert_array_equal(resumed.random(5), generator.random(5))
 
 
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.MT19937])
+def test_rng_state_checkpoints_dropout_and_survives_save_and_load(tmp_path, bit_generator):
+    mg.manual_seed(3)
+    mg.randn(4)
+    state = mg.get_rng_state()
+    assert state.dtype == mg.uint8 and state.ndim == 1  # torch's ByteTensor
+    expected = mg.nn.functional.dropout(mg.ones(50), 0.5)
+    mg.set_rng_state(round_trip({"rng": state}, tmp_path)["rng"])
+    assert mg.equal(mg.nn.functional.dropout(mg.ones(50), 0.5), expected)
+    generator = mg.Generator()
+    generator.rng = np.random.Generator(bit_generator(5))  # any numpy bit generator
+    saved, draws = generator.get_state(), mg.rand(6, generator=generator)
+    other = mg.Generator().manual_seed(0)
+    held = other.rng
+    assert other.set_state(saved) is other and mg.equal(mg.rand(6, generator=other), draws)
+    assert (other.rng is held) == (bit_generator is np.random.PCG64)  # set in place if it can
+
+
+@pytest.mark.parametrize("state, error", [
+    (np.zeros(3, np.uint8), TypeError), (mg.zeros(3), TypeError),
+    (mg.zeros(3, dtype=mg.uint8), RuntimeError),
+    (mg.tensor(list(b'{"bit_generator": "Generator"}'), dtype=mg.uint8), RuntimeError),
+])
+def test_set_rng_state_refuses_what_get_rng_state_did_not_make(state, error):
+    before = mg.get_rng_state()
+    with pytest.raises(error, match="set_state"):
+        mg.set_rng_state(state)
+    assert mg.equal(mg.get_rng_state(), before)
+
+
 def _ints(tree):
     if isinstance(tree, dict):
         for value in tree.values():

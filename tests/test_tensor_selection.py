@@ -1,6 +1,6 @@
 """sort, topk, index_select, masked_fill, roll, unbind and the comparisons by name: values
 against numpy, gradients against central differences on drawn shapes, and bad inputs.
-(PyTorch's answers for the same calls are in tests/test_pytorch_idioms_selection.py.)"""
+(PyTorch's answers for the same calls are in tests/idioms_selection.py, which tests/test_pytorch_idioms.py runs.)"""
 
 import numpy as np
 import pytest
@@ -37,6 +37,61 @@ def test_sort_keeps_equal_values_in_order_both_ways():
     assert x.sort(descending=True).indices.tolist() == [0, 2, 1, 3]
     assert mg.tensor([True, False, True]).sort(descending=True).indices.tolist() == [0, 2, 1]
     assert mg.tensor([1, 3, 2], dtype=mg.uint8).argsort(descending=True).tolist() == [1, 2, 0]
+
+
+# Values with ties, NaN, infinities and each integer type's extremes, where a sort by
+# negated values goes wrong.
+EXTREMES = {
+    np.float32: [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.5],
+    np.float64: [np.nan, np.inf, -np.inf, 0.0, 2.0, -1e300],
+    np.int8: [-128, 127, 0, -1, 5], np.uint8: [0, 255, 128, 1],
+    np.int64: [np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, -1], np.bool_: [True, False],
+}
+
+
+def reference_order(lane, descending):
+    """Python's stable sort of one lane, NaN ranked above every number."""
+    key = [(bool(v != v), 0 if v != v else v) for v in lane.tolist()]
+    return sorted(range(len(key)), key=key.__getitem__, reverse=descending)
+
+
+@given(data=st.data())
+def test_sort_argsort_and_topk_rank_nan_highest_and_keep_ties_in_order(data):
+    dtype = data.draw(st.sampled_from(sorted(EXTREMES, key=str)))
+    shape = data.draw(st.lists(st.integers(1, 6), min_size=1, max_size=2).map(tuple))
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    x = np.array(data.draw(st.lists(st.sampled_from(EXTREMES[dtype]), min_size=int(np.prod(
+        shape)), max_size=int(np.prod(shape)))), dtype=dtype).reshape(shape)
+    descending = data.draw(st.booleans())
+    k = data.draw(st.integers(0, shape[dim]))
+    lanes = np.moveaxis(x, dim, -1).reshape(-1, shape[dim])
+    expected = np.moveaxis(np.array([reference_order(lane, descending) for lane in lanes])
+                           .reshape(np.moveaxis(x, dim, -1).shape), -1, dim)
+    values_, indices = mg.tensor(x).sort(dim, descending=descending)
+    np.testing.assert_array_equal(indices.numpy(), expected)
+    np.testing.assert_array_equal(values_.numpy(), np.take_along_axis(x, expected, axis=dim))
+    np.testing.assert_array_equal(mg.tensor(x).argsort(dim, descending=descending).numpy(),
+                                  expected)
+    if dtype is not np.bool_:  # torch's topk refuses bools
+        top = mg.tensor(x).topk(k, dim, largest=descending)
+        first = np.take(expected, np.arange(k), axis=dim)
+        np.testing.assert_array_equal(top.indices.numpy(), first)
+        np.testing.assert_array_equal(top.values.numpy(), np.take_along_axis(x, first, dim))
+
+
+def test_sort_and_topk_order_as_torchs():
+    torch = pytest.importorskip("torch")
+    for dtype, pool in EXTREMES.items():
+        x = np.array(pool * 2, dtype=dtype)[::-1].copy()
+        for descending in (False, True):
+            ours = mg.tensor(x).sort(descending=descending)
+            theirs = torch.from_numpy(x).sort(descending=descending, stable=True)
+            np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+            np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+            if dtype is not np.bool_:  # torch's topk may order ties either way: the values
+                ours = mg.tensor(x).topk(3, largest=descending).values.numpy()
+                theirs = torch.from_numpy(x).topk(3, largest=descending).values.numpy()
+                np.testing.assert_array_equal(ours, theirs)
 
 
 @given(data=st.data())
@@ -86,6 +141,11 @@ def test_comparisons_by_name_match_the_operators():
      "0-dim tensor"),
     (lambda: mg.ones(2).roll((1, 1), (0,)), RuntimeError, "roll: shifts"),
     (lambda: mg.ones(2).select(0, 2), IndexError, "select: index 2"),
+    (lambda: mg.tensor(1.0).unbind(), IndexError, "Dimension specified as 0 but tensor has no"),
+    (lambda: mg.tensor(1.0).select(0, 0), IndexError, "cannot be applied to a 0-dim tensor"),
+    (lambda: mg.tensor(1.0).index_select(0, mg.tensor([1])), IndexError, "index_select: index"),
+    (lambda: mg.tensor(1.0).index_select(0, mg.tensor([0, 0])), RuntimeError, "one value, got 2"),
+    (lambda: mg.ones(3).index_select(0, [0]), TypeError, "index must be a Tensor, got list"),
     (lambda: mg.ones(2).eq("a"), TypeError, "eq: other must be"),
     (lambda: mg.set_default_dtype(mg.int64), TypeError, "set_default_dtype: only floating"),
     (lambda: mg.autograd.backward([mg.ones(2, requires_grad=True) * 2]), RuntimeError,

@@ -84,9 +84,11 @@ class ModuleHooks:
     def register_full_backward_hook(self, hook, prepend=False):
         """Call `hook(module, grad_input, grad_output)` during backward, once the gradients
         with respect to the module's inputs are known. grad_input has one entry per
-        positional argument (None where it is not a floating Tensor), grad_output one per
-        output Tensor (None where no gradient reached it). If the hook returns a tuple, it
-        replaces grad_input: those are the gradients that flow on to the inputs.
+        positional argument (None where it is not a floating Tensor, zeros where it does not
+        require grad), grad_output one per output Tensor (None where no gradient reached
+        it). If the hook returns a tuple, it replaces grad_input: those are the gradients
+        that flow on to the inputs that require grad. When no input requires grad, the hook
+        is called with grad_input all None and must return None (or all None).
         Returns a handle; `handle.remove()` detaches the hook."""
         return _add_hook(self._backward_hooks, (hook, False), prepend)
 
@@ -129,10 +131,15 @@ class _BackwardHook:
         self.grad_output = None
 
     def wrap_inputs(self, args):
-        chosen = [i for i, a in enumerate(args) if _floating(a)]
-        if not any(args[i].requires_grad for i in chosen):
+        # Only the inputs that require grad are packed: packing the others would give them a
+        # gradient, and make outputs computed from them alone require grad.
+        chosen = [i for i, a in enumerate(args) if _floating(a) and a.requires_grad]
+        if not chosen:
             return args
         self.inputs_packed = True
+        # torch reports zeros for a floating input that does not require grad
+        self.zero_grads = {i: Tensor._plain(np.zeros(a.shape, a.dtype))
+                           for i, a in enumerate(args) if _floating(a) and i not in chosen}
         pieces = _pack([args[i] for i in chosen], self._on_input_grads)
         args = list(args)
         for i, piece in zip(chosen, pieces):
@@ -166,15 +173,17 @@ class _BackwardHook:
                 grad_output[i] = g
         self.grad_output = tuple(grad_output)
         if not self.inputs_packed:  # nothing upstream needs a gradient: call the hooks now
-            self._call_hooks((None,) * self.n_args)
+            if any(g is not None for g in self._call_hooks((None,) * self.n_args)):
+                raise RuntimeError("Backward hook for Modules where no input requires gradient "
+                                   "should always return None or None for all gradients.")
         return None
 
     def _on_input_grads(self, grads):
-        grad_input = [None] * self.n_args
+        grad_input = [self.zero_grads.get(i) for i in range(self.n_args)]
         for i, g in zip(self.input_positions, grads):
             grad_input[i] = g
         replaced = self._call_hooks(tuple(grad_input))
-        return [replaced[i] for i in self.input_positions]
+        return [replaced[i] for i in self.input_positions]  # the others have nowhere to go
 
     def _call_hooks(self, grad_input):
         for hook in self.hooks:

@@ -65,7 +65,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
     if a > b:
         raise ValueError(f"uniform_: lower bound a={a} is above upper bound b={b}")
-    array = _target(tensor, "uniform_")
+    array = _random_target(tensor, "uniform_")
     return _fill(tensor, _rng(generator).uniform(a, b, size=array.shape))
 
 
@@ -73,7 +73,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std^2)."""
     if std < 0:
         raise ValueError(f"normal_: std must be >= 0, got {std}")
-    array = _target(tensor, "normal_")
+    array = _random_target(tensor, "normal_")
     return _fill(tensor, _rng(generator).normal(mean, std, size=array.shape))
 
 
@@ -137,7 +137,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     sign set by R's diagonal, which makes Q uniformly distributed over the orthogonal
     matrices (Mezzadri 2007). An empty tensor is left as it is.
     """
-    array = _target(tensor, "orthogonal_")
+    array = _random_target(tensor, "orthogonal_")
     if array.ndim < 2:
         raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, "
                          f"got shape {tuple(array.shape)}")
@@ -164,7 +164,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         raise ValueError(f"trunc_normal_: std must be >= 0, got {std}")
     if a > b:
         raise ValueError(f"trunc_normal_: lower bound a={a} is above upper bound b={b}")
-    array = _target(tensor, "trunc_normal_")
+    array = _random_target(tensor, "trunc_normal_")
     if std == 0:
         return _fill(tensor, min(max(mean, a), b))
     low, high = (a - mean) / std, (b - mean) / std
@@ -226,6 +226,15 @@ def _target(tensor, op):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Tensor or Parameter, got {type(tensor).__name__}")
     return tensor._array
+
+
+def _random_target(tensor, op):
+    array = _target(tensor, op)
+    if array.dtype.kind != "f":  # random values would be truncated to a few integers
+        raise NotImplementedError(f"{op}: random values are drawn only into floating tensors, "
+                                  f"got dtype {array.dtype}; initialize a float tensor and "
+                                  f"convert it")
+    return array
 
 
 def _rng(generator):

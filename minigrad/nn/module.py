@@ -327,8 +327,14 @@ class Module(ModuleHooks, ModuleState):
 
     def type(self, dst_type):
         """Every parameter and buffer to `dst_type`, integer buffers too (as PyTorch's
-        Module.type). Returns self."""
-        return self._cast(lambda tensor: True, np.dtype(dst_type))
+        Module.type); a parameter that requires grad must stay floating, else RuntimeError
+        (and nothing is changed). Returns self."""
+        dtype = np.dtype(dst_type)
+        if dtype.kind != "f" and any(p.requires_grad for p in self.parameters()):
+            raise RuntimeError(f"Module.type: data set to a tensor that requires gradients must "
+                               f"be floating point, got dtype={dtype}; call "
+                               f"requires_grad_(False) first")
+        return self._cast(lambda tensor: True, dtype)
 
     def cpu(self):
         """Self: minigrad's modules are always on the CPU."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
 
-import numpy as np
 
 from ..tensor import Tensor
 
@@ -90,19 +89,27 @@ class ModuleState:
 
         The Parameter objects stay the same, so an optimizer holding them keeps working.
         Nothing is copied unless every check passes. Raises one RuntimeError listing every
-        problem: with strict=True, missing and unexpected keys; always, shape mismatches.
-        Returns IncompatibleKeys(missing_keys, unexpected_keys).
+        problem: with strict=True, missing and unexpected keys; always, values that are not
+        Tensors and shape mismatches. Returns IncompatibleKeys(missing_keys, unexpected_keys).
+        As in torch, a BatchNorm's `num_batches_tracked` that the dict lacks keeps its value
+        and is not missing, unless the dict's `_metadata` (torch's) gives the module version
+        2 or later: checkpoints from before the buffer existed lack it.
         """
         own = self._state_tensors()
-        missing = [key for key in own if key not in state_dict]
+        metadata = getattr(state_dict, "_metadata", None) or {}
+        missing = [key for key in own if key not in state_dict
+                   and not _kept_when_missing(key, metadata)]
         unexpected = [key for key in state_dict if key not in own]
         problems = []
         if strict:
             problems += [f"missing key {key!r}" for key in missing]
             problems += [f"unexpected key {key!r}" for key in unexpected]
         for key, target in own.items():
-            if key in state_dict:
-                shape = np.shape(_array(state_dict[key]))
+            if key in state_dict and not isinstance(state_dict[key], Tensor):
+                problems.append(f"while copying {key!r}: expected a Tensor, got "
+                                f"{type(state_dict[key]).__name__} (write torch.tensor(value))")
+            elif key in state_dict:
+                shape = tuple(state_dict[key].shape)
                 if shape != target.shape:
                     problems.append(f"shape mismatch for {key!r}: the module has "
                                     f"{tuple(target.shape)}, the state_dict has {shape}")
@@ -111,9 +118,10 @@ class ModuleState:
                                + "\n  ".join(problems))
         for key, target in own.items():
             if key in state_dict:
-                target._array[...] = _array(state_dict[key])
+                target._array[...] = state_dict[key]._array
         return IncompatibleKeys(missing, unexpected)
 
 
-def _array(value):
-    return value._array if isinstance(value, Tensor) else np.asarray(value)
+def _kept_when_missing(key, metadata):
+    path, _, name = key.rpartition(".")
+    return name == "num_batches_tracked" and ((metadata.get(path) or {}).get("version") or 0) < 2
