@@ -18,6 +18,7 @@ from ..autograd import is_grad_enabled
 from ..ops import loss
 from ..ops.elementwise import Where
 from ..tensor import Tensor
+from .activation import _floating
 from .checks import array_of, is_int, number, same_dtype
 from .loss import check_reduction
 
@@ -28,6 +29,7 @@ def _input(op, input):
     if input.ndim == 0:
         raise ValueError(f"{op}: input must be (N, C), (N, C, d1, ...) or (C,), got a 0-d "
                          f"tensor")
+    _floating(op, input)
     return input.shape[1] if input.ndim > 1 else input.shape[0]
 
 
