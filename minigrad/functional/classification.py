@@ -20,7 +20,7 @@ from ..ops.elementwise import Where
 from ..tensor import Tensor
 from .activation import _floating
 from .checks import array_of, is_int, number, same_dtype
-from .loss import check_reduction
+from .loss import check_reduction, no_legacy_reduction
 
 
 def _input(op, input):
@@ -123,8 +123,8 @@ def _unbatched(losses, input, reduction):
     return losses.squeeze(0) if input.ndim == 1 and reduction == "none" else losses
 
 
-def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits and class targets, as torch.nn.functional.cross_entropy:
     l = -log softmax(input)[target] at each position, with class weights, ignore_index and
     label smoothing as in the module docstring; target may instead hold class probabilities
@@ -135,6 +135,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     `CrossEntropy`, VJP: dL/dlogits = g (softmax(logits) - onehot(labels)) / N.
     """
     op = "cross_entropy"
+    no_legacy_reduction(op, size_average, reduce)
     num_classes = _input(op, input)
     check_reduction(op, reduction)
     number(op, "label_smoothing", label_smoothing, low=0, high=1)
@@ -153,12 +154,14 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     return _unbatched(losses, input, reduction)
 
 
-def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
     """Negative log-likelihood of log-probabilities input at class indices target, as
     torch.nn.functional.nll_loss: l = -w_y input[y] at each position (0 where y =
     ignore_index); the mean divides by the sum of w_y not ignored. A composition of gather and
     products: dL/dinput[n, c] = -g w_c / (that sum) where c = target[n], else 0."""
     op = "nll_loss"
+    no_legacy_reduction(op, size_average, reduce)
     num_classes = _input(op, input)
     check_reduction(op, reduction)
     weight = _weight(op, input, weight, num_classes)
