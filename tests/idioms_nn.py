@@ -3,6 +3,8 @@ normalization, embedding), in the form of tests/test_pytorch_idioms.py: each ans
 PyTorch gives, written in, and checked against PyTorch itself where it is installed.
 DELIBERATE holds minigrad's answer where it differs on purpose (docs/pytorch.md says why)."""
 
+from math import inf
+
 IDIOMS = {
     'MSELoss takes size_average second': (
         "out = torch.nn.MSELoss('sum')(torch.tensor([1.0, 3.0]), torch.zeros(2))",
@@ -22,6 +24,18 @@ IDIOMS = {
     'nll_loss of integer input raises': (
         'out = F.nll_loss(torch.tensor([[1, 2], [3, 1]]), torch.tensor([0, 1]))',
         ('raises', 'NotImplementedError')),
+    'adaptive_avg_pool2d keeps an inf in its window': (
+        "out = F.adaptive_avg_pool2d(torch.tensor([[[[float('inf'), 1.0, 2.0, 3.0]]]]), (1, 2))",
+        ('float32', [[[[inf, 2.5]]]])),
+    'adaptive_avg_pool2d of inf, -inf and NaN': (
+        "x = torch.tensor([[[[float('inf'), 1.0, -float('inf'), 3.0, float('inf'), -float('inf'), float('nan'), 1.0, 2.0, 4.0]]]])\nout = str(F.adaptive_avg_pool2d(x, (1, 5)).tolist())",
+        '[[[[inf, -inf, nan, nan, 3.0]]]]'),
+    'adaptive_avg_pool2d overlapping windows with inf': (
+        "x = torch.tensor([[[[1.0, float('inf'), 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, -float('inf')]]]], requires_grad=True)\ny = F.adaptive_avg_pool2d(x, 2)\ny.backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))\nout = (str(y.tolist()), x.grad)",
+        ('[[[[inf, inf], [5.0, -inf]]]]', ('float32', [[[[0.25, 0.75, 0.5], [1.0, 2.5, 1.5], [0.75, 1.75, 1.0]]]]))),
+    'adaptive_avg_pool2d backward of an inf gradient': (
+        "x = torch.ones(1, 1, 1, 4, requires_grad=True)\nF.adaptive_avg_pool2d(x, (1, 2)).backward(torch.tensor([[[[float('inf'), 1.0]]]]))\nout = x.grad",
+        ('float32', [[[[inf, inf, 0.5, 0.5]]]])),
 }
 
 DELIBERATE = {
