@@ -36,6 +36,30 @@ IDIOMS = {
     'adaptive_avg_pool2d backward of an inf gradient': (
         "x = torch.ones(1, 1, 1, 4, requires_grad=True)\nF.adaptive_avg_pool2d(x, (1, 2)).backward(torch.tensor([[[[float('inf'), 1.0]]]]))\nout = x.grad",
         ('float32', [[[[inf, inf, 0.5, 0.5]]]])),
+    'relu of -inf, -1 and NaN': (
+        "out = str(F.relu(torch.tensor([-float('inf'), -1.0, 0.0, float('nan'), 2.0])).tolist())",
+        '[0.0, 0.0, 0.0, nan, 2.0]'),
+    'relu of -1 is +0': (
+        'out = [str(v) for v in F.relu(torch.tensor([-1.0, -0.0])).tolist()]',
+        ['0.0', '-0.0']),
+    'nn.ReLU and relu_ of -inf': (
+        "x = torch.tensor([-float('inf'), -1.0])\ny = torch.nn.ReLU()(x)\nF.relu(x, inplace=True)\nout = ([str(v) for v in y.tolist()], [str(v) for v in x.tolist()])",
+        (['0.0', '0.0'], ['0.0', '0.0'])),
+    'relu of an int tensor': (
+        'out = F.relu(torch.tensor([-2, 3]))',
+        ('int64', [0, 3])),
+    'relu gradient at NaN and edges': (
+        "x = torch.tensor([float('nan'), -1.0, 0.0, 1.0, 6.0, -float('inf'), float('inf')], requires_grad=True)\ny = F.relu(x)\ny.backward(torch.tensor([2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0]))\nout = (str(y.tolist()), str(x.grad.tolist()))",
+        ('[nan, 0.0, 0.0, 1.0, 6.0, 0.0, inf]', '[2.0, 0.0, 0.0, 7.0, 11.0, 0.0, 17.0]')),
+    'relu6 gradient at NaN and edges': (
+        "x = torch.tensor([float('nan'), -1.0, 0.0, 1.0, 6.0, -float('inf'), float('inf')], requires_grad=True)\ny = F.relu6(x)\ny.backward(torch.tensor([2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0]))\nout = (str(y.tolist()), str(x.grad.tolist()))",
+        ('[nan, 0.0, 0.0, 1.0, 6.0, 0.0, 6.0]', '[2.0, 0.0, 0.0, 7.0, 0.0, 0.0, 0.0]')),
+    'hardtanh gradient at NaN and edges': (
+        "x = torch.tensor([float('nan'), -1.0, 0.0, 1.0, 6.0, -float('inf'), float('inf')], requires_grad=True)\ny = F.hardtanh(x)\ny.backward(torch.tensor([2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0]))\nout = (str(y.tolist()), str(x.grad.tolist()))",
+        ('[nan, -1.0, 0.0, 1.0, 1.0, -1.0, 1.0]', '[2.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0]')),
+    'elu gradient at NaN and edges': (
+        "x = torch.tensor([float('nan'), -1.0, 0.0, 1.0, 6.0, -float('inf'), float('inf')], requires_grad=True)\ny = F.elu(x)\ny.backward(torch.tensor([2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0]))\nout = (str(y.tolist()), str(x.grad.tolist()))",
+        ('[nan, -0.6321205496788025, 0.0, 1.0, 6.0, -1.0, inf]', '[2.0, 1.1036384105682373, 5.0, 7.0, 11.0, 0.0, 17.0]')),
 }
 
 DELIBERATE = {
