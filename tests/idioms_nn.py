@@ -60,6 +60,15 @@ IDIOMS = {
     'elu gradient at NaN and edges': (
         "x = torch.tensor([float('nan'), -1.0, 0.0, 1.0, 6.0, -float('inf'), float('inf')], requires_grad=True)\ny = F.elu(x)\ny.backward(torch.tensor([2.0, 3.0, 5.0, 7.0, 11.0, 13.0, 17.0]))\nout = (str(y.tolist()), str(x.grad.tolist()))",
         ('[nan, -0.6321205496788025, 0.0, 1.0, 6.0, -1.0, inf]', '[2.0, 1.1036384105682373, 5.0, 7.0, 11.0, 0.0, 17.0]')),
+    'max_pool2d sends the gradient to a NaN': (
+        "x = torch.tensor([[[[1.0, float('nan'), 3.0, 0.0]]]], requires_grad=True)\ny = F.max_pool2d(x, (1, 4))\ny.backward(torch.tensor([[[[5.0]]]]))\nout = (str(y.tolist()), x.grad)",
+        ('[[[[nan]]]]', ('float32', [[[[0.0, 5.0, 0.0, 0.0]]]]))),
+    'max_pool2d of two NaNs': (
+        "x = torch.tensor([[[[float('nan'), 2.0, float('nan'), 3.0]]]], requires_grad=True)\ny = F.max_pool2d(x, (1, 4))\ny.backward(torch.tensor([[[[5.0]]]]))\nout = (str(y.tolist()), x.grad)",
+        ('[[[[nan]]]]', ('float32', [[[[0.0, 0.0, 5.0, 0.0]]]]))),
+    'max_pool2d NaN in overlapping 2-D windows': (
+        "x = torch.tensor([[[[1.0, 9.0, 2.0], [3.0, float('nan'), 4.0], [8.0, 5.0, 6.0]]]], requires_grad=True)\ny = F.max_pool2d(x, 2, stride=1)\ny.backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))\nout = (str(y.tolist()), x.grad)",
+        ('[[[[nan, nan], [nan, nan]]]]', ('float32', [[[[0.0, 0.0, 0.0], [0.0, 10.0, 0.0], [0.0, 0.0, 0.0]]]]))),
 }
 
 DELIBERATE = {
