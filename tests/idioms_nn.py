@@ -69,6 +69,21 @@ IDIOMS = {
     'max_pool2d NaN in overlapping 2-D windows': (
         "x = torch.tensor([[[[1.0, 9.0, 2.0], [3.0, float('nan'), 4.0], [8.0, 5.0, 6.0]]]], requires_grad=True)\ny = F.max_pool2d(x, 2, stride=1)\ny.backward(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))\nout = (str(y.tolist()), x.grad)",
         ('[[[[nan, nan], [nan, nan]]]]', ('float32', [[[[0.0, 0.0, 0.0], [0.0, 10.0, 0.0], [0.0, 0.0, 0.0]]]]))),
+    'cross_entropy all ignored with label smoothing': (
+        'x = torch.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)\nloss = F.cross_entropy(x, torch.tensor([-100, -100]), label_smoothing=0.1)\nloss.backward()\nout = (str(loss.item()), x.grad)',
+        ('nan', ('float32', [[0.0, 0.0], [0.0, 0.0]]))),
+    'cross_entropy all ignored': (
+        'x = torch.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)\nloss = F.cross_entropy(x, torch.tensor([-100, -100]))\nloss.backward()\nout = (str(loss.item()), x.grad)',
+        ('nan', ('float32', [[0.0, 0.0], [0.0, 0.0]]))),
+    'cross_entropy ignored -inf logit with label smoothing': (
+        "x = torch.tensor([[1.0, 2.0], [-float('inf'), 3.0]], requires_grad=True)\nloss = F.cross_entropy(x, torch.tensor([1, -100]), label_smoothing=0.1, reduction='sum')\nloss.backward()\nout = (loss, x.grad)",
+        (('float32', 0.3632616400718689), ('float32', [[0.21894143521785736, -0.21894139051437378], [0.0, 0.0]]))),
+    'nll_loss all ignored': (
+        'x = torch.tensor([[-1.0, -2.0]], requires_grad=True)\nloss = F.nll_loss(x, torch.tensor([-100]))\nloss.backward()\nout = (str(loss.item()), x.grad)',
+        ('nan', ('float32', [[0.0, 0.0]]))),
+    'cross_entropy all ignored with weights and smoothing': (
+        'x = torch.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)\nloss = F.cross_entropy(x, torch.tensor([-100, -100]), weight=torch.tensor([1.0, 2.0]), label_smoothing=0.2)\nloss.backward()\nout = (str(loss.item()), x.grad)',
+        ('nan', ('float32', [[0.0, 0.0], [0.0, 0.0]]))),
 }
 
 DELIBERATE = {

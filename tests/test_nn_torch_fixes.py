@@ -48,3 +48,11 @@ def test_weighted_mse_and_l1_gradients():
     for loss in (F.mse_loss, F.l1_loss):
         for reduction in ("mean", "sum", "none"):
             assert mg.gradcheck(lambda a, b: loss(a, y, reduction=reduction, weight=b), (x, w))
+
+
+def test_cross_entropy_gradient_with_ignored_targets_and_smoothing():
+    x = mg.tensor(np.random.default_rng(0).normal(size=(4, 3)), requires_grad=True)
+    target = mg.tensor([2, -100, 0, -100])
+    for reduction in ("mean", "sum", "none"):
+        assert mg.gradcheck(lambda a: F.cross_entropy(a, target, reduction=reduction,
+                                                      label_smoothing=0.2), (x,))

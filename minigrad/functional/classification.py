@@ -81,7 +81,9 @@ def _indexed_loss(log_probs, labels, keep, weight, smoothing, reduction):
     if smoothing:
         weighted = log_probs if weight is None else log_probs * weight.astype(dtype).reshape(
             (num_classes,) + (1,) * (log_probs.ndim - 2))
-        spread = -weighted.sum(1) * keep.astype(dtype)
+        spread = -weighted.sum(1)
+        if not keep.all():  # a select: times 0 would keep an ignored inf (and NaN gradients)
+            spread = Where.apply(spread, np.zeros((), dtype), condition=keep)
         losses = losses * (1 - smoothing) + spread * (smoothing / num_classes)
     if reduction == "none":
         return losses
