@@ -84,6 +84,12 @@ IDIOMS = {
     'cross_entropy all ignored with weights and smoothing': (
         'x = torch.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)\nloss = F.cross_entropy(x, torch.tensor([-100, -100]), weight=torch.tensor([1.0, 2.0]), label_smoothing=0.2)\nloss.backward()\nout = (str(loss.item()), x.grad)',
         ('nan', ('float32', [[0.0, 0.0], [0.0, 0.0]]))),
+    'binary_cross_entropy gradient in the target is unfloored': (
+        "x = torch.tensor([0.0, 1.0, 0.25])\ny = torch.tensor([1.0, 0.0, 0.5], requires_grad=True)\nloss = F.binary_cross_entropy(x, y, reduction='sum')\nloss.backward()\nout = (loss, y.grad)",
+        (('float32', 200.8369903564453), ('float32', [inf, -inf, 1.0986123085021973]))),
+    'binary_cross_entropy gradient in the target at 1e-50': (
+        "x = torch.tensor([1e-50, 1.0 - 1e-12], dtype=torch.float64)\ny = torch.tensor([1.0, 0.0], dtype=torch.float64, requires_grad=True)\nF.binary_cross_entropy(x, y, reduction='sum').backward()\nout = y.grad",
+        ('float64', [115.12925464970229, -27.63104323789236])),
 }
 
 DELIBERATE = {
