@@ -90,6 +90,36 @@ IDIOMS = {
     'binary_cross_entropy gradient in the target at 1e-50': (
         "x = torch.tensor([1e-50, 1.0 - 1e-12], dtype=torch.float64)\ny = torch.tensor([1.0, 0.0], dtype=torch.float64, requires_grad=True)\nF.binary_cross_entropy(x, y, reduction='sum').backward()\nout = y.grad",
         ('float64', [115.12925464970229, -27.63104323789236])),
+    'normalize p=0.5 gradient at a zero element': (
+        'x = torch.tensor([[0.0, 1.0, 4.0]], requires_grad=True)\ny = F.normalize(x, p=0.5)\ny.backward(torch.tensor([[1.0, 2.0, 3.0]]))\nout = (y, x.grad)',
+        (('float32', [[0.0, 0.1111111119389534, 0.4444444477558136]]), ('float32', [[0.1111111119389534, -0.29629629850387573, 0.07407408952713013]]))),
+    'normalize p=-1 gradient at a zero element': (
+        'x = torch.tensor([[0.0, 1.0, 4.0]], requires_grad=True)\ny = F.normalize(x, p=-1.0)\ny.backward(torch.tensor([[1.0, 2.0, 3.0]]))\nout = (str(y.tolist()), str(x.grad.tolist()))',
+        ('[[0.0, 999999995904.0, 3999999983616.0]]', '[[999999995904.0, 1999999991808.0, 3000000053248.0]]')),
+    'normalize p=0.5 of a negative and a zero': (
+        'x = torch.tensor([[-1.0, 0.0, 4.0], [0.0, 0.0, 0.0]], requires_grad=True)\ny = F.normalize(x, p=0.5)\ny.backward(torch.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]))\nout = (y, x.grad)',
+        (('float32', [[-0.1111111119389534, 0.0, 0.4444444477558136], [0.0, 0.0, 0.0]]), ('float32', [[0.5185185670852661, 0.2222222238779068, 0.12962962687015533], [999999995904.0, 999999995904.0, 999999995904.0]]))),
+    'normalize of a 0-d tensor': (
+        'x = torch.tensor(-3.0, requires_grad=True)\ny = F.normalize(x, dim=0)\ny.backward()\nout = (y, x.grad)',
+        (('float32', -1.0), ('float32', 0.0))),
+    'normalize of a 0-d tensor dim=-1': (
+        'out = F.normalize(torch.tensor(2.0), dim=-1)',
+        ('float32', 1.0)),
+    'normalize of a 0-d tensor dim=1': (
+        'out = F.normalize(torch.tensor(2.0))',
+        ('raises', 'IndexError')),
+    'cosine_similarity of float64 and float32': (
+        'out = F.cosine_similarity(torch.tensor([[1.0, 2.0]], dtype=torch.float64), torch.tensor([[2.0, 3.0]]))',
+        ('float64', [0.9922779025899278])),
+    'cosine_similarity of integer tensors': (
+        'out = F.cosine_similarity(torch.tensor([[1, 2]]), torch.tensor([[2, 4]]))',
+        ('raises', 'RuntimeError')),
+    'cosine_similarity of int and float': (
+        'out = F.cosine_similarity(torch.tensor([[1, 2]]), torch.tensor([[2.0, 4.0]]))',
+        ('float32', [0.9999999403953552])),
+    'normalize of an integer tensor': (
+        'out = F.normalize(torch.tensor([[3, 4]]))',
+        ('raises', 'RuntimeError')),
 }
 
 DELIBERATE = {
