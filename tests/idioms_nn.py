@@ -120,6 +120,21 @@ IDIOMS = {
     'normalize of an integer tensor': (
         'out = F.normalize(torch.tensor([[3, 4]]))',
         ('raises', 'RuntimeError')),
+    'group_norm of one value per group raises': (
+        'out = F.group_norm(torch.ones(1, 3, 1, 1), 3)',
+        ('raises', 'ValueError')),
+    'GroupNorm of one value per group raises': (
+        'out = torch.nn.GroupNorm(2, 2)(torch.ones(1, 2))',
+        ('raises', 'ValueError')),
+    'group_norm of (2, 3) with 3 groups': (
+        'out = F.group_norm(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), 3)',
+        ('float32', [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])),
+    'layer_norm over no axes raises': (
+        'out = F.layer_norm(torch.ones(2, 3), ())',
+        ('raises', 'RuntimeError')),
+    'LayerNorm over no axes raises': (
+        'out = torch.nn.LayerNorm([])(torch.ones(2, 3))',
+        ('raises', 'RuntimeError')),
 }
 
 DELIBERATE = {
