@@ -135,6 +135,30 @@ IDIOMS = {
     'LayerNorm over no axes raises': (
         'out = torch.nn.LayerNorm([])(torch.ones(2, 3))',
         ('raises', 'RuntimeError')),
+    'elu of a list': (
+        'out = F.elu([1.0, -1.0])',
+        ('raises', 'TypeError')),
+    'silu of a list': (
+        'out = F.silu([1.0, -1.0])',
+        ('raises', 'TypeError')),
+    'softplus of an ndarray': (
+        'out = F.softplus(np.ones(2))',
+        ('raises', 'TypeError')),
+    'gelu of an ndarray': (
+        'out = F.gelu(np.ones(2))',
+        ('raises', 'TypeError')),
+    'leaky_relu of an ndarray': (
+        'out = F.leaky_relu(np.ones(2))',
+        ('raises', 'TypeError')),
+    'relu of a list': (
+        'out = F.relu([1.0])',
+        ('raises', 'TypeError')),
+    'hardtanh of an ndarray': (
+        'out = F.hardtanh(np.ones(2))',
+        ('raises', 'TypeError')),
+    'relu6 of a list': (
+        'out = F.relu6([1.0])',
+        ('raises', 'TypeError')),
 }
 
 DELIBERATE = {
