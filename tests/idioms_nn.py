@@ -159,6 +159,30 @@ IDIOMS = {
     'relu6 of a list': (
         'out = F.relu6([1.0])',
         ('raises', 'TypeError')),
+    'conv2d of an empty batch': (
+        'x = torch.zeros(0, 2, 5, 5, requires_grad=True)\nw = torch.ones(3, 2, 3, 3, requires_grad=True)\ny = F.conv2d(x, w, torch.ones(3), padding=1)\ny.sum().backward()\nout = (tuple(y.shape), tuple(x.grad.shape), w.grad)',
+        ((0, 3, 5, 5), (0, 2, 5, 5), ('float32', [[[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]]]))),
+    'conv1d of an empty batch': (
+        'x = torch.zeros(0, 2, 5, requires_grad=True)\nw = torch.ones(3, 2, 3, requires_grad=True)\ny = F.conv1d(x, w, stride=2)\ny.sum().backward()\nout = (tuple(y.shape), tuple(x.grad.shape), tuple(w.grad.shape))',
+        ((0, 3, 2), (0, 2, 5), (3, 2, 3))),
+    'Conv2d of an empty batch': (
+        'out = tuple(torch.nn.Conv2d(2, 4, 3, groups=2)(torch.zeros(0, 2, 4, 4)).shape)',
+        (0, 4, 2, 2)),
+    'conv_transpose2d of an empty batch': (
+        'out = tuple(F.conv_transpose2d(torch.zeros(0, 2, 3, 3), torch.ones(2, 1, 3, 3), stride=2).shape)',
+        (0, 1, 7, 7)),
+    'group_norm of an empty batch': (
+        'x = torch.zeros(0, 3, 2, requires_grad=True)\ny = F.group_norm(x, 3, torch.ones(3, requires_grad=True))\ny.sum().backward()\nout = (tuple(y.shape), tuple(x.grad.shape))',
+        ((0, 3, 2), (0, 3, 2))),
+    'layer_norm of an empty batch': (
+        'out = tuple(F.layer_norm(torch.zeros(0, 3), (3,)).shape)',
+        (0, 3)),
+    'softmax over an empty dim': (
+        'x = torch.zeros(2, 0, requires_grad=True)\ny = F.softmax(x, dim=1)\ny.sum().backward()\nout = (tuple(y.shape), tuple(F.log_softmax(x, 1).shape), tuple(torch.nn.Softmax(1)(x).shape), tuple(x.grad.shape), tuple(x.softmax(-1).shape))',
+        ((2, 0), (2, 0), (2, 0), (2, 0), (2, 0))),
+    'log_softmax over an empty dim': (
+        'x = torch.zeros(0, 3, requires_grad=True)\ny = F.log_softmax(x, dim=0)\ny.sum().backward()\nout = (tuple(y.shape), tuple(x.grad.shape))',
+        ((0, 3), (0, 3))),
 }
 
 DELIBERATE = {

@@ -56,3 +56,17 @@ def test_cross_entropy_gradient_with_ignored_targets_and_smoothing():
     for reduction in ("mean", "sum", "none"):
         assert mg.gradcheck(lambda a: F.cross_entropy(a, target, reduction=reduction,
                                                       label_smoothing=0.2), (x,))
+
+
+@pytest.mark.parametrize("kernels", ["fast", "reference"])
+def test_empty_batches_pass_through_every_conv_and_norm_layer(kernels):
+    layers = [nn.DepthwiseConv2d(2, 3), nn.PointwiseConv2d(2, 3), nn.Conv2d(2, 3, 3, stride=2),
+              nn.Conv2d(2, 3, 3), nn.BatchNorm2d(2).eval(), nn.GroupNorm(2, 2)]
+    with mg.kernels.use(kernels):
+        for layer in layers:
+            for size in (6, 40):  # batch last at 6 x 6, shifted views or im2col at 40 x 40
+                x = mg.zeros(0, 2, size, size, requires_grad=True)
+                y = layer(x)
+                (y * 2).sum().backward()
+                assert y.shape[:2] == (0, layer(mg.zeros(1, 2, size, size)).shape[1])
+                assert x.grad.shape == x.shape

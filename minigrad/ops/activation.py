@@ -67,6 +67,8 @@ class Sigmoid(Function):
 
 def log_softmax_array(x, axis):
     """log softmax computed stably: subtracting the max keeps exp from overflowing."""
+    if x.shape[axis] == 0:  # nothing to normalize (and no max to subtract)
+        return np.empty_like(x)
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
