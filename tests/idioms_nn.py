@@ -183,6 +183,36 @@ IDIOMS = {
     'log_softmax over an empty dim': (
         'x = torch.zeros(0, 3, requires_grad=True)\ny = F.log_softmax(x, dim=0)\ny.sum().backward()\nout = (tuple(y.shape), tuple(x.grad.shape))',
         ((0, 3), (0, 3))),
+    'cross_entropy of int32 targets raises': (
+        'out = F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1], dtype=torch.int32))',
+        ('raises', 'RuntimeError')),
+    'nll_loss of int32 targets raises': (
+        'out = F.nll_loss(torch.ones(2, 3), torch.tensor([0, 1], dtype=torch.int32))',
+        ('raises', 'RuntimeError')),
+    'cross_entropy takes uint8 targets': (
+        'out = F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1], dtype=torch.uint8))',
+        ('float32', 1.0986123085021973)),
+    'cross_entropy of int32 targets, 4-D': (
+        'out = F.cross_entropy(torch.ones(2, 3, 2), torch.zeros(2, 2, dtype=torch.int32))',
+        ('raises', 'RuntimeError')),
+    'embedding of uint8 indices': (
+        'out = F.embedding(torch.tensor([0, 2], dtype=torch.uint8), torch.arange(6.0).reshape(3, 2))',
+        ('raises', 'RuntimeError')),
+    'embedding of int32 indices': (
+        'out = F.embedding(torch.tensor([0, 2], dtype=torch.int32), torch.arange(6.0).reshape(3, 2))',
+        ('float32', [[0.0, 1.0], [4.0, 5.0]])),
+    'nn.Embedding of uint8 indices': (
+        'out = torch.nn.Embedding(3, 2)(torch.tensor([0, 2], dtype=torch.uint8)).shape[0]',
+        ('raises', 'RuntimeError')),
+    'binary_cross_entropy weight that requires grad raises': (
+        'out = F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), weight=torch.tensor([2.0], requires_grad=True))',
+        ('raises', 'RuntimeError')),
+    'binary_cross_entropy_with_logits weight that requires grad': (
+        'w = torch.tensor([2.0], requires_grad=True)\nloss = F.binary_cross_entropy_with_logits(torch.tensor([0.5]), torch.tensor([1.0]), weight=w)\nloss.backward()\nout = (loss, w.grad)',
+        ('raises', 'RuntimeError')),
+    'binary_cross_entropy weight that requires grad under no_grad': (
+        'with torch.no_grad():\n    out = F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), weight=torch.tensor([2.0], requires_grad=True))',
+        ('float32', 1.3862943649291992)),
 }
 
 DELIBERATE = {

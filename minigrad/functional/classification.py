@@ -55,6 +55,9 @@ def _class_indices(op, input, target, ignore_index, num_classes):
         raise TypeError(f"{op}: target must hold integer class indices (or, for "
                         f"cross_entropy, class probabilities of the input's shape "
                         f"{tuple(input.shape)}), got dtype {labels.dtype} and shape {labels.shape}")
+    if labels.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"{op}: class indices must be int64 (or uint8), as PyTorch asks, "
+                           f"got {labels.dtype} (convert with .long())")
     expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
     if labels.shape != expected:
         raise ValueError(f"{op}: input {tuple(input.shape)} needs a target of shape {expected} (one "

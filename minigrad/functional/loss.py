@@ -97,6 +97,9 @@ def _broadcasts_to(shape, target):
 
 def _weighted(op, losses, weight, reduction):
     if weight is not None:
+        if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in "
+                               f"PyTorch; pass weight.detach()")
         if not _broadcasts_to(shape_of(weight), losses.shape):
             raise ValueError(f"{op}: weight {shape_of(weight)} must broadcast to the input's "
                              f"shape {tuple(losses.shape)}")
