@@ -213,6 +213,18 @@ IDIOMS = {
     'binary_cross_entropy weight that requires grad under no_grad': (
         'with torch.no_grad():\n    out = F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0]), weight=torch.tensor([2.0], requires_grad=True))',
         ('float32', 1.3862943649291992)),
+    'ConvTranspose2d forward with output_size': (
+        'torch.manual_seed(0)\nup = torch.nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1)\nx = torch.ones(1, 1, 4, 5)\nout = (tuple(up(x, output_size=[8, 10]).shape), tuple(up(x, output_size=(1, 1, 7, 9)).shape), tuple(up(x).shape))',
+        ((1, 1, 8, 10), (1, 1, 7, 9), (1, 1, 7, 9))),
+    'ConvTranspose2d output_size out of range': (
+        'out = torch.nn.ConvTranspose2d(1, 1, 3, stride=2)(torch.ones(1, 1, 4, 4), output_size=[12, 9])',
+        ('raises', 'ValueError')),
+    'ConvTranspose2d output_size of 3 elements': (
+        'out = torch.nn.ConvTranspose2d(1, 1, 3, stride=2)(torch.ones(1, 1, 4, 4), output_size=[1, 9, 9])',
+        ('raises', 'ValueError')),
+    'ConvTranspose2d output_size values': (
+        'up = torch.nn.ConvTranspose2d(1, 1, 2, stride=3, bias=False)\nwith torch.no_grad():\n    up.weight.copy_(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))\nout = up(torch.tensor([[[[1.0, 10.0]]]]), output_size=[4, 7])',
+        ('float32', [[[[1.0, 2.0, 0.0, 10.0, 20.0, 0.0, 0.0], [3.0, 4.0, 0.0, 30.0, 40.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]]])),
 }
 
 DELIBERATE = {
