@@ -225,6 +225,9 @@ IDIOMS = {
     'ConvTranspose2d output_size values': (
         'up = torch.nn.ConvTranspose2d(1, 1, 2, stride=3, bias=False)\nwith torch.no_grad():\n    up.weight.copy_(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))\nout = up(torch.tensor([[[[1.0, 10.0]]]]), output_size=[4, 7])',
         ('float32', [[[[1.0, 2.0, 0.0, 10.0, 20.0, 0.0, 0.0], [3.0, 4.0, 0.0, 30.0, 40.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]]])),
+    'Hardtanh takes the deprecated min_value and max_value': (
+        "import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n    layer = torch.nn.Hardtanh(min_value=-2.0, max_value=0.5)\nout = (repr(layer), layer(torch.tensor([-3.0, 0.0, 3.0])), [w.category.__name__ for w in caught])",
+        ('Hardtanh(min_val=-2.0, max_val=0.5)', ('float32', [-2.0, 0.0, 0.5]), ['FutureWarning', 'FutureWarning'])),
 }
 
 DELIBERATE = {
