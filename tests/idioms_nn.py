@@ -228,6 +228,18 @@ IDIOMS = {
     'Hardtanh takes the deprecated min_value and max_value': (
         "import warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n    layer = torch.nn.Hardtanh(min_value=-2.0, max_value=0.5)\nout = (repr(layer), layer(torch.tensor([-3.0, 0.0, 3.0])), [w.category.__name__ for w in caught])",
         ('Hardtanh(min_val=-2.0, max_val=0.5)', ('float32', [-2.0, 0.0, 0.5]), ['FutureWarning', 'FutureWarning'])),
+    'Embedding prints norm_type': (
+        'out = (repr(torch.nn.Embedding(10, 3, norm_type=1.0)), repr(torch.nn.Embedding(10, 3, 1, norm_type=2)))',
+        ('Embedding(10, 3, norm_type=1.0)', 'Embedding(10, 3, padding_idx=1)')),
+    'Embedding.from_pretrained': (
+        'table = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\nlayer = torch.nn.Embedding.from_pretrained(table)\nout = (layer(torch.tensor([2, 0])), layer.weight.requires_grad, repr(layer))',
+        (('float32', [[5.0, 6.0], [1.0, 2.0]]), False, 'Embedding(3, 2)')),
+    'Embedding.from_pretrained unfrozen with padding_idx': (
+        'table = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\nlayer = torch.nn.Embedding.from_pretrained(table, freeze=False, padding_idx=1)\nlayer(torch.tensor([1, 2, 1])).sum().backward()\nout = (layer.weight, layer.weight.grad, repr(layer))',
+        (('float32', [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), ('float32', [[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]), 'Embedding(3, 2, padding_idx=1)')),
+    'Embedding.from_pretrained of float64': (
+        'out = torch.nn.Embedding.from_pretrained(torch.ones(2, 2, dtype=torch.float64)).weight.dtype == torch.float64',
+        True),
 }
 
 DELIBERATE = {
