@@ -240,6 +240,12 @@ IDIOMS = {
     'Embedding.from_pretrained of float64': (
         'out = torch.nn.Embedding.from_pretrained(torch.ones(2, 2, dtype=torch.float64)).weight.dtype == torch.float64',
         True),
+    'max_pool2d and avg_pool2d take 1-tuples': (
+        'x = torch.arange(16.0).reshape(1, 1, 4, 4)\nout = (F.max_pool2d(x, (2,)), F.avg_pool2d(x, (2,), (1,), (1,)).shape[-1], F.max_pool2d(x, (2,), dilation=(2,)))',
+        (('float32', [[[[5.0, 7.0], [13.0, 15.0]]]]), 5, ('float32', [[[[10.0]]]]))),
+    'MaxPool2d and AvgPool2d take 1-tuples': (
+        'x = torch.arange(16.0).reshape(1, 1, 4, 4)\nout = (torch.nn.MaxPool2d((2,))(x), repr(torch.nn.MaxPool2d((2,))), repr(torch.nn.AvgPool2d((2,), (1,))))',
+        (('float32', [[[[5.0, 7.0], [13.0, 15.0]]]]), 'MaxPool2d(kernel_size=(2,), stride=(2,), padding=0, dilation=1, ceil_mode=False)', 'AvgPool2d(kernel_size=(2,), stride=(1,), padding=0)')),
 }
 
 DELIBERATE = {
