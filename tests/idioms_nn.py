@@ -246,6 +246,9 @@ IDIOMS = {
     'MaxPool2d and AvgPool2d take 1-tuples': (
         'x = torch.arange(16.0).reshape(1, 1, 4, 4)\nout = (torch.nn.MaxPool2d((2,))(x), repr(torch.nn.MaxPool2d((2,))), repr(torch.nn.AvgPool2d((2,), (1,))))',
         (('float32', [[[[5.0, 7.0], [13.0, 15.0]]]]), 'MaxPool2d(kernel_size=(2,), stride=(2,), padding=0, dilation=1, ceil_mode=False)', 'AvgPool2d(kernel_size=(2,), stride=(1,), padding=0)')),
+    'cross_entropy of probabilities is differentiable in weight': (
+        'x = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], requires_grad=True)\nq = torch.tensor([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]])\nw = torch.tensor([1.0, 2.0, 0.5], requires_grad=True)\nloss = F.cross_entropy(x, q, weight=w, label_smoothing=0.1)\nloss.backward()\nout = (loss, x.grad, w.grad)',
+        (('float32', 1.9149508476257324), ('float32', [[0.0472898967564106, -0.06483598798513412, 0.017546040937304497], [-0.264020711183548, -0.1150023490190506, 0.3790230453014374]]), ('float32', [1.0350861549377441, 0.36295199394226074, 0.3079216778278351]))),
 }
 
 DELIBERATE = {

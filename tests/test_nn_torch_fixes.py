@@ -70,3 +70,13 @@ def test_empty_batches_pass_through_every_conv_and_norm_layer(kernels):
                 (y * 2).sum().backward()
                 assert y.shape[:2] == (0, layer(mg.zeros(1, 2, size, size)).shape[1])
                 assert x.grad.shape == x.shape
+
+
+def test_cross_entropy_of_probabilities_gradient_in_weight():
+    rng = np.random.default_rng(1)
+    x = mg.tensor(rng.normal(size=(3, 4, 2)), requires_grad=True)
+    q = mg.tensor(rng.dirichlet(np.ones(4), size=(3, 2)).transpose(0, 2, 1))
+    w = mg.tensor(rng.uniform(0.5, 2, size=4), requires_grad=True)
+    for reduction in ("mean", "sum", "none"):
+        assert mg.gradcheck(lambda a, b: F.cross_entropy(a, q, b, reduction=reduction,
+                                                         label_smoothing=0.1), (x, w))

@@ -33,10 +33,13 @@ def _input(op, input):
     return input.shape[1] if input.ndim > 1 else input.shape[0]
 
 
-def _weight(op, input, weight, num_classes):
+def _weight(op, input, weight, num_classes, differentiable=False):
+    """The class weights as an array, or as given where the loss is differentiable in them
+    (PyTorch's loss of class probabilities is; that of class indices is not)."""
     if weight is None:
         return None
-    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+    if (not differentiable and isinstance(weight, Tensor) and weight.requires_grad
+            and is_grad_enabled()):
         raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in PyTorch; "
                            f"pass weight.detach()")
     same_dtype(op, input, weight=weight)
@@ -44,7 +47,7 @@ def _weight(op, input, weight, num_classes):
     if array.shape != (num_classes,):
         raise ValueError(f"{op}: weight must hold one value per class, shape ({num_classes},),"
                          f" got {array.shape}")
-    return array
+    return weight if differentiable else array
 
 
 def _class_indices(op, input, target, ignore_index, num_classes):
@@ -144,8 +147,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     num_classes = _input(op, input)
     check_reduction(op, reduction)
     number(op, "label_smoothing", label_smoothing, low=0, high=1)
-    weight = _weight(op, input, weight, num_classes)
-    if array_of(target).dtype.kind == "f" and array_of(target).shape == input.shape:
+    probabilities = array_of(target).dtype.kind == "f" and array_of(target).shape == input.shape
+    weight = _weight(op, input, weight, num_classes, differentiable=probabilities)
+    if probabilities:
         if ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index is for class indices; a target of class "
                              f"probabilities cannot have it (got ignore_index={ignore_index})")
