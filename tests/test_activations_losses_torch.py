@@ -17,7 +17,7 @@ SOFT_SPATIAL, SOFT_A, SOFT_B = _soft_targets((2, 3, 2, 3)), _soft_targets((4, 3)
 
 #: name -> case(F, tensor): F is minigrad's or PyTorch's functional module, tensor(array,
 #: grad=False) makes that library's tensor. The case returns (leaves, output); the output's
-#: value and the leaves' gradients of output.sum() must agree.
+#: value and the leaves' gradients of a fixed random projection of it must agree.
 TORCH_CASES = {
     **{f"{name} {kw}": (lambda F, tensor, name=name, kw=kw: (
         lambda x: ([x], getattr(F, name)(x, **kw)))(tensor(X * 4, True)))
@@ -93,7 +93,11 @@ def _answer(library, case):
             return mg.tensor(array, requires_grad=grad)
     leaves, out = case(functional, tensor)
     if leaves:
-        out.sum().backward()
+        # a random upstream gradient, not out.sum()'s ones: a backward that forgot to
+        # multiply by g would pass with those
+        values = out.detach().numpy()
+        projection = np.random.default_rng(12).normal(size=values.shape).astype(values.dtype)
+        (out * tensor(projection)).sum().backward()
     return [np.asarray(out.detach().numpy())] + [leaf.grad.numpy() for leaf in leaves]
 
 

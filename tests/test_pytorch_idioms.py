@@ -15,6 +15,7 @@ import pytest
 
 import minigrad
 import minigrad.nn.functional as minigrad_F
+import idioms_nn
 import idioms_selection
 
 # (snippet, the answer PyTorch gives)
@@ -369,6 +370,7 @@ IDIOMS = {
 }
 
 IDIOMS.update(idioms_selection.IDIOMS)
+IDIOMS.update(idioms_nn.IDIOMS)
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
@@ -379,6 +381,7 @@ DELIBERATE = {
     "tensor refuses None": ("raises", "TypeError"),
     "tensor refuses ragged lists": ("raises", "TypeError"),
 }
+DELIBERATE.update(idioms_nn.DELIBERATE)
 
 
 def plain(value):

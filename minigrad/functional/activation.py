@@ -5,21 +5,27 @@ requires grad, and not on a tensor another recorded op has already used."""
 
 from ..ops import activation
 from ..tensor import Tensor
-from .checks import array_of, number
+from .checks import number
+
+
+def _tensor(op_name, input):
+    """As PyTorch: the functional activations take Tensors only, not lists or arrays."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op_name}: input must be a Tensor, got {type(input).__name__} "
+                        f"(wrap it: torch.tensor(...))")
 
 
 def _apply(op_name, op, input, inplace=False, **params):
+    _tensor(op_name, input)
     if inplace:
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{op_name}: inplace=True needs a Tensor, got "
-                            f"{type(input).__name__}")
         return input._in_place(f"{op_name}_", lambda x: op.apply(x, **params))
     return op.apply(input, **params)
 
 
 def _floating(op_name, input):
     """PyTorch computes these only for floating-point tensors (NotImplementedError, as it)."""
-    dtype = array_of(input).dtype
+    _tensor(op_name, input)
+    dtype = input.dtype
     if dtype.kind != "f":
         raise NotImplementedError(f"{op_name}: not implemented for a {dtype} tensor, as in "
                                   f"PyTorch; make it floating point first (x.float())")
@@ -144,6 +150,7 @@ def softmax(input, dim=None, *, axis=None):
     Returns:
         Tensor of x's shape. VJP: dL/dx = y * (g - sum(g * y)) along dim (op `Softmax`).
     """
+    _tensor("softmax", input)
     return input.softmax(_softmax_dim("softmax", input, dim, axis))
 
 
@@ -159,4 +166,5 @@ def log_softmax(input, dim=None, *, axis=None):
         Tensor of x's shape: log-probabilities. VJP: dL/dx = g - softmax(x) * sum(g) along
         dim (op `LogSoftmax`).
     """
+    _tensor("log_softmax", input)
     return input.log_softmax(_softmax_dim("log_softmax", input, dim, axis))

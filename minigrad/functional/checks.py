@@ -45,6 +45,13 @@ def int_pair(op, name, value, minimum):
     return pair
 
 
+def pool_pair(op, name, value, minimum):
+    """int_pair, where PyTorch's pooling also takes a 1-tuple (k,) for (k, k)."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    return int_pair(op, name, value, minimum)
+
+
 def padding_spec(op, padding):
     """A conv padding as given: 'valid', 'same', or an int or pair >= 0 as (h, w)."""
     if isinstance(padding, str):

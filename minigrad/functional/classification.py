@@ -18,8 +18,9 @@ from ..autograd import is_grad_enabled
 from ..ops import loss
 from ..ops.elementwise import Where
 from ..tensor import Tensor
+from .activation import _floating
 from .checks import array_of, is_int, number, same_dtype
-from .loss import check_reduction
+from .loss import check_reduction, no_legacy_reduction
 
 
 def _input(op, input):
@@ -28,13 +29,17 @@ def _input(op, input):
     if input.ndim == 0:
         raise ValueError(f"{op}: input must be (N, C), (N, C, d1, ...) or (C,), got a 0-d "
                          f"tensor")
+    _floating(op, input)
     return input.shape[1] if input.ndim > 1 else input.shape[0]
 
 
-def _weight(op, input, weight, num_classes):
+def _weight(op, input, weight, num_classes, differentiable=False):
+    """The class weights as an array, or as given where the loss is differentiable in them
+    (PyTorch's loss of class probabilities is; that of class indices is not)."""
     if weight is None:
         return None
-    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+    if (not differentiable and isinstance(weight, Tensor) and weight.requires_grad
+            and is_grad_enabled()):
         raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in PyTorch; "
                            f"pass weight.detach()")
     same_dtype(op, input, weight=weight)
@@ -42,7 +47,7 @@ def _weight(op, input, weight, num_classes):
     if array.shape != (num_classes,):
         raise ValueError(f"{op}: weight must hold one value per class, shape ({num_classes},),"
                          f" got {array.shape}")
-    return array
+    return weight if differentiable else array
 
 
 def _class_indices(op, input, target, ignore_index, num_classes):
@@ -53,6 +58,9 @@ def _class_indices(op, input, target, ignore_index, num_classes):
         raise TypeError(f"{op}: target must hold integer class indices (or, for "
                         f"cross_entropy, class probabilities of the input's shape "
                         f"{tuple(input.shape)}), got dtype {labels.dtype} and shape {labels.shape}")
+    if labels.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"{op}: class indices must be int64 (or uint8), as PyTorch asks, "
+                           f"got {labels.dtype} (convert with .long())")
     expected = input.shape[:1] + input.shape[2:] if input.ndim > 1 else ()
     if labels.shape != expected:
         raise ValueError(f"{op}: input {tuple(input.shape)} needs a target of shape {expected} (one "
@@ -79,7 +87,9 @@ def _indexed_loss(log_probs, labels, keep, weight, smoothing, reduction):
     if smoothing:
         weighted = log_probs if weight is None else log_probs * weight.astype(dtype).reshape(
             (num_classes,) + (1,) * (log_probs.ndim - 2))
-        spread = -weighted.sum(1) * keep.astype(dtype)
+        spread = -weighted.sum(1)
+        if not keep.all():  # a select: times 0 would keep an ignored inf (and NaN gradients)
+            spread = Where.apply(spread, np.zeros((), dtype), condition=keep)
         losses = losses * (1 - smoothing) + spread * (smoothing / num_classes)
     if reduction == "none":
         return losses
@@ -121,8 +131,8 @@ def _unbatched(losses, input, reduction):
     return losses.squeeze(0) if input.ndim == 1 and reduction == "none" else losses
 
 
-def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits and class targets, as torch.nn.functional.cross_entropy:
     l = -log softmax(input)[target] at each position, with class weights, ignore_index and
     label smoothing as in the module docstring; target may instead hold class probabilities
@@ -133,11 +143,13 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     `CrossEntropy`, VJP: dL/dlogits = g (softmax(logits) - onehot(labels)) / N.
     """
     op = "cross_entropy"
+    no_legacy_reduction(op, size_average, reduce)
     num_classes = _input(op, input)
     check_reduction(op, reduction)
     number(op, "label_smoothing", label_smoothing, low=0, high=1)
-    weight = _weight(op, input, weight, num_classes)
-    if array_of(target).dtype.kind == "f" and array_of(target).shape == input.shape:
+    probabilities = array_of(target).dtype.kind == "f" and array_of(target).shape == input.shape
+    weight = _weight(op, input, weight, num_classes, differentiable=probabilities)
+    if probabilities:
         if ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index is for class indices; a target of class "
                              f"probabilities cannot have it (got ignore_index={ignore_index})")
@@ -151,12 +163,14 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     return _unbatched(losses, input, reduction)
 
 
-def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
     """Negative log-likelihood of log-probabilities input at class indices target, as
     torch.nn.functional.nll_loss: l = -w_y input[y] at each position (0 where y =
     ignore_index); the mean divides by the sum of w_y not ignored. A composition of gather and
     products: dL/dinput[n, c] = -g w_c / (that sum) where c = target[n], else 0."""
     op = "nll_loss"
+    no_legacy_reduction(op, size_average, reduce)
     num_classes = _input(op, input)
     check_reduction(op, reduction)
     weight = _weight(op, input, weight, num_classes)

@@ -58,3 +58,23 @@ def check_output_padding(op, output_padding, stride, dilation):
         raise ValueError(f"{op}: output_padding must be smaller than the stride or the dilation, "
                          f"got output_padding {output_padding} with stride {stride} and "
                          f"dilation {dilation}")
+
+
+def output_padding_for(op, input_hw, output_size, kernel, stride, padding, dilation):
+    """PyTorch's rule for `ConvTranspose2d.forward(input, output_size)`: the output_padding
+    (h, w) that gives output_size ((H, W), or the full (N, C, H, W)), each between the
+    smallest output, (H - 1) stride - 2 padding + dilation (kH - 1) + 1, and that plus
+    stride - 1."""
+    sizes = tuple(output_size)
+    if len(sizes) == 4:
+        sizes = sizes[2:]
+    if len(sizes) != 2:
+        raise ValueError(f"{op}: output_size must have 2 or 4 elements, got {output_size!r}")
+    smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1
+                for n, s, p, d, k in zip(input_hw, stride, padding, dilation, kernel)]
+    largest = [low + s - 1 for low, s in zip(smallest, stride)]
+    if not all(low <= size <= high for size, low, high in zip(sizes, smallest, largest)):
+        raise ValueError(f"{op}: requested an output size of {list(sizes)}, but valid sizes "
+                         f"range from {smallest} to {largest} (for an input of size "
+                         f"{list(input_hw)})")
+    return tuple(int(size) - low for size, low in zip(sizes, smallest))

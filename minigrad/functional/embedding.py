@@ -11,8 +11,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     """Look up rows of a table, as `torch.nn.functional.embedding`.
 
     Args:
-        input: integer Tensor or array of indices, any shape, each in [0, num_embeddings)
-            (an IndexError otherwise, negative ones included, as PyTorch).
+        input: int64 or int32 Tensor or array of indices, any shape, each in
+            [0, num_embeddings) (an IndexError otherwise, negative ones included, as PyTorch).
         weight: Tensor (num_embeddings, embedding_dim), floating point.
         padding_idx: a row (negative counts from the end) that receives no gradient, or None.
         max_norm, scale_grad_by_freq, sparse: must keep their defaults (None, False, False);
@@ -28,6 +28,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     indices = array_of(input)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"{op}: input must hold integer indices, got dtype {indices.dtype}")
+    if indices.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}: indices must be int64 or int32, as PyTorch asks, got "
+                           f"{indices.dtype} (convert with .long())")
     table = array_of(weight)
     if table.ndim != 2:
         raise ValueError(f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got shape "

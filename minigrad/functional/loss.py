@@ -32,25 +32,54 @@ def _same_shape(op, input, target):
                          f"have the same shape")
 
 
-def mse_loss(input, target, reduction="mean"):
+def no_legacy_reduction(op, size_average, reduce):
+    """PyTorch's deprecated size_average and reduce keep their places in the signatures (so
+    the arguments after them line up), but minigrad does not take them."""
+    if size_average is not None or reduce is not None:
+        raise TypeError(f"{op}: size_average and reduce are deprecated in PyTorch; write "
+                        f"reduction='mean'|'sum'|'none'")
+
+
+def _elementwise_weighted(op, losses, input, weight, reduction):
+    """PyTorch's weight= of mse_loss and l1_loss: the input's shape; the mean is the
+    weighted sum over the sum of the weights."""
+    check_reduction(op, reduction)
+    if weight is None:
+        return _reduce(op, losses, reduction)
+    if shape_of(weight) != shape_of(input):
+        raise ValueError(f"{op}: weight {shape_of(weight)} must have the input's shape "
+                         f"{shape_of(input)}")
+    losses = losses * weight
+    if reduction == "none":
+        return losses
+    return losses.sum() / weight.sum() if reduction == "mean" else losses.sum()
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error, L = mean((input - target)^2) (or its sum, or each term), as
-    torch.nn.functional.mse_loss. A composition: dL/dinput = 2 (input - target) / n."""
+    torch.nn.functional.mse_loss; with weight w (the input's shape), each term times w and
+    the mean sum(w (input - target)^2) / sum(w). A composition: dL/dinput = 2 (input -
+    target) / n."""
+    no_legacy_reduction("mse_loss", size_average, reduce)
     _same_shape("mse_loss", input, target)
     diff = input - target
-    return _reduce("mse_loss", diff * diff, reduction)
+    return _elementwise_weighted("mse_loss", diff * diff, input, weight, reduction)
 
 
-def l1_loss(input, target, reduction="mean"):
-    """Mean absolute error, L = mean(|input - target|), as torch.nn.functional.l1_loss.
-    A composition: dL/dinput = sign(input - target) / n (0 where they are equal)."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error, L = mean(|input - target|), as torch.nn.functional.l1_loss;
+    weight as in mse_loss. A composition: dL/dinput = sign(input - target) / n (0 where
+    they are equal)."""
+    no_legacy_reduction("l1_loss", size_average, reduce)
     _same_shape("l1_loss", input, target)
-    return _reduce("l1_loss", (input - target).abs(), reduction)
+    return _elementwise_weighted("l1_loss", (input - target).abs(), input, weight, reduction)
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """The Huber-like loss of torch.nn.functional.smooth_l1_loss: of d = input - target,
     d^2 / (2 beta) where |d| < beta, else |d| - beta / 2; beta = 0 is the L1 loss.
     VJP: dL/dd = g d / beta inside, g sign(d) outside (op `SmoothL1`)."""
+    no_legacy_reduction("smooth_l1_loss", size_average, reduce)
     _same_shape("smooth_l1_loss", input, target)
     number("smooth_l1_loss", "beta", beta, low=0)
     check_reduction("smooth_l1_loss", reduction)
@@ -68,6 +97,9 @@ def _broadcasts_to(shape, target):
 
 def _weighted(op, losses, weight, reduction):
     if weight is not None:
+        if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in "
+                               f"PyTorch; pass weight.detach()")
         if not _broadcasts_to(shape_of(weight), losses.shape):
             raise ValueError(f"{op}: weight {shape_of(weight)} must broadcast to the input's "
                              f"shape {tuple(losses.shape)}")
@@ -75,7 +107,8 @@ def _weighted(op, losses, weight, reduction):
     return _reduce(op, losses, reduction)
 
 
-def _binary_arguments(op, input, target, reduction):
+def _binary_arguments(op, input, target, size_average, reduce, reduction):
+    no_legacy_reduction(op, size_average, reduce)
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
     if shape_of(input) != shape_of(target):
@@ -88,12 +121,13 @@ def _binary_arguments(op, input, target, reduction):
     check_reduction(op, reduction)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
     """-w (y log x + (1 - y) log(1 - x)) of probabilities x = input in [0, 1] and targets y,
     each log floored at -100 (as torch.nn.functional.binary_cross_entropy), so that a
     confident mistake costs 100 rather than inf. weight broadcasts to the input's shape.
     VJP: dL/dx = g w (x - y) / max(x (1 - x), 1e-12) (op `BinaryCrossEntropy`)."""
-    _binary_arguments("binary_cross_entropy", input, target, reduction)
+    _binary_arguments("binary_cross_entropy", input, target, size_average, reduce, reduction)
     same_dtype("binary_cross_entropy", input, target=target)  # PyTorch promotes the rest
     x = input._array
     if x.size and not (x.min() >= 0 and x.max() <= 1):  # NaN fails too
@@ -103,8 +137,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _weighted("binary_cross_entropy", losses, weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(input) and targets y, computed from the logits without
     ever taking the log of a rounded probability, as
     torch.nn.functional.binary_cross_entropy_with_logits:
@@ -113,7 +147,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     VJP: dL/dx = g w ((1 - y) sigmoid(x) - p y sigmoid(-x)) (op
     `BinaryCrossEntropyWithLogits`)."""
     op = "binary_cross_entropy_with_logits"
-    _binary_arguments(op, input, target, reduction)
+    _binary_arguments(op, input, target, size_average, reduce, reduction)
     if pos_weight is None:
         pos_weight = Tensor._plain(np.ones((), input.dtype))
     else:

@@ -118,6 +118,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     op = "layer_norm"
     shape = _float_input(op, input)
     normalized = normalized_shape_of(op, normalized_shape)
+    if not normalized:
+        raise RuntimeError(f"{op}: normalized_shape must hold at least one size, as PyTorch "
+                           f"asks, got {normalized_shape!r}")
     if len(normalized) > len(shape) or shape[len(shape) - len(normalized):] != normalized:
         raise ValueError(f"{op}: the input's last {len(normalized)} axes must have "
                          f"normalized_shape {normalized}, got input shape {shape}")
@@ -147,6 +150,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if shape[1] % num_groups:
         raise ValueError(f"{op}: num_groups={num_groups} must divide the input's channels "
                          f"(C={shape[1]}, axis 1 of shape {shape})")
+    if shape[0] * shape[1] // num_groups * int(np.prod(shape[2:])) == 1:
+        # PyTorch's check, whose words it keeps: one value to normalize would give 0
+        raise ValueError(f"{op}: Expected more than 1 value per channel when training, got "
+                         f"input shape {shape} with num_groups={num_groups}")
     return GroupNorm.apply(*_affine_inputs(op, input, weight, bias, (shape[1],), eps),
                            num_groups=num_groups, has_weight=weight is not None, eps=eps)
 

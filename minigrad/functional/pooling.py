@@ -9,7 +9,7 @@ ceil_mode=True, as long as the last window starts inside the input or the top pa
 from ..kernels.reference import avg_pool_divisor, pool_geometry
 from ..ops.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from ..ops.reduction import Mean
-from .checks import array_of, feature_map, int_pair, is_int, pool_padding
+from .checks import array_of, feature_map, is_int, pool_padding, pool_pair
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -128,10 +128,10 @@ def _pool_params(op, x, kernel_size, stride, padding, dilation, ceil_mode):
     """Validate pooling arguments as PyTorch does; return the (kernel, stride, full padding,
     dilation, out_hw) the ops take, padding as ((top, bottom), (left, right))."""
     shape = feature_map(op, x)
-    kernel = int_pair(op, "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else int_pair(op, "stride", stride, 1)
-    padding = int_pair(op, "padding", padding, 0)
-    dilation = int_pair(op, "dilation", dilation, 1)
+    kernel = pool_pair(op, "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None else pool_pair(op, "stride", stride, 1)
+    padding = pool_pair(op, "padding", padding, 0)
+    dilation = pool_pair(op, "dilation", dilation, 1)
     pool_padding(op, kernel, padding)
     out_hw, full_padding = pool_geometry(shape[2:], kernel, stride, padding, dilation,
                                          bool(ceil_mode))

@@ -149,7 +149,8 @@ def max_pool2d(x, kernel, stride, padding, dilation):
     Returns (y, argmax): argmax[n, c, i, j] is the offset index di kW + dj that won the window
     (the first of tied maxima, as PyTorch), all the backward needs. Offset k takes over where
     it beats the maximum of offsets 0 ... k - 1, so a running np.maximum of k keeps the last
-    take-over, which is the winner. A NaN propagates, as in PyTorch. VJP: `max_pool2d_grad`.
+    take-over, which is the winner. A NaN propagates and wins its window, the last NaN of
+    several, as in PyTorch. VJP: `max_pool2d_grad`.
     """
     padded = pad(x, padding, -np.inf)
     out_hw = conv_output_size(x.shape[2:], kernel, stride, padding, dilation)
@@ -157,9 +158,13 @@ def max_pool2d(x, kernel, stride, padding, dilation):
     best = _window(padded, *offsets[0], stride, dilation, out_hw).copy()
     index_type = np.min_scalar_type(len(offsets) - 1)
     argmax = np.zeros(best.shape, dtype=index_type)
+    has_nan = np.isnan(x).any()
     for k, (di, dj) in enumerate(offsets[1:], start=1):
         candidate = _window(padded, di, dj, stride, dilation, out_hw)
-        np.maximum(argmax, (candidate > best) * index_type.type(k), out=argmax)
+        takes_over = candidate > best
+        if has_nan:  # NaN > anything is False, yet PyTorch lets each NaN take over
+            takes_over |= np.isnan(candidate)
+        np.maximum(argmax, takes_over * index_type.type(k), out=argmax)
         np.maximum(best, candidate, out=best)
     return best, argmax
 

@@ -2,6 +2,8 @@
 holds its arguments (shown by repr as PyTorch shows them) and calls its function in
 minigrad.functional."""
 
+import warnings
+
 from .. import functional as F
 from ..functional.checks import number
 from .module import Module
@@ -76,8 +78,18 @@ class ELU(Module):
 class Hardtanh(Module):
     """y = min(max(x, min_val), max_val): `F.hardtanh`."""
 
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None,
+                 max_value=None):
         super().__init__()
+        # PyTorch's old names, still taken (with its FutureWarning)
+        if min_value is not None:
+            warnings.warn("Hardtanh: min_value is deprecated, write min_val", FutureWarning,
+                          stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("Hardtanh: max_value is deprecated, write max_val", FutureWarning,
+                          stacklevel=2)
+            max_val = max_value
         number("Hardtanh", "min_val", min_val)
         number("Hardtanh", "max_val", max_val)
         if min_val > max_val:

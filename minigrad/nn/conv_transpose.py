@@ -1,8 +1,8 @@
 """The transposed convolution layer, around `F.conv_transpose2d`."""
 
 from .. import functional as F
-from ..functional.checks import int_pair
-from ..functional.conv_transpose import check_output_padding
+from ..functional.checks import array_of, int_pair
+from ..functional.conv_transpose import check_output_padding, output_padding_for
 from .conv import new_weight_and_bias, set_up_conv
 from .module import Module, factory_dtype
 
@@ -43,9 +43,17 @@ class ConvTranspose2d(Module):
         new_weight_and_bias(self, (in_channels, out_channels // groups) + self.kernel_size, bias,
                             dtype, generator)
 
-    def forward(self, input):
+    def forward(self, input, output_size=None):
+        """With output_size ((H_out, W_out) or (N, C, H_out, W_out)), the output_padding that
+        gives it, in place of the layer's own (PyTorch's rule: one of the stride's sizes
+        that a Conv2d would map back to the input's)."""
+        output_padding = self.output_padding
+        if output_size is not None:
+            output_padding = output_padding_for(
+                "ConvTranspose2d", array_of(input).shape[-2:], output_size, self.kernel_size,
+                self.stride, self.padding, self.dilation)
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                  self.output_padding, self.groups, self.dilation)
+                                  output_padding, self.groups, self.dilation)
 
     def extra_repr(self):
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

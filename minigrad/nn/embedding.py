@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import functional as F
-from ..functional.checks import positive_ints
+from ..functional.checks import array_of, positive_ints
 from ..functional.embedding import padding_index
 from . import init
 from .module import Module, Parameter, factory_dtype
@@ -42,9 +42,26 @@ class Embedding(Module):
         if self.padding_idx is not None:
             self.weight._array[self.padding_idx] = 0
 
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
+                        norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+        """An Embedding whose table is (a copy of) embeddings (num_embeddings, embedding_dim),
+        frozen (no gradient) unless freeze=False, as `torch.nn.Embedding.from_pretrained`;
+        the padding row keeps its values."""
+        table = array_of(embeddings)
+        if table.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D "
+                             f"(num_embeddings, embedding_dim), got shape {table.shape}")
+        layer = cls(*table.shape, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                    dtype=table.dtype)
+        layer.weight = Parameter(table, requires_grad=not freeze)
+        return layer
+
     def forward(self, input):
         return F.embedding(input, self.weight, self.padding_idx)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text + ("" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        return text + ("" if self.norm_type == 2 else f", norm_type={self.norm_type}")

@@ -3,14 +3,15 @@ calls its function in minigrad.functional; `criterion(output, target)` is the lo
 repr is PyTorch's: the name alone, `CrossEntropyLoss()`."""
 
 from .. import functional as F
-from ..functional.loss import check_reduction
+from ..functional.loss import check_reduction, no_legacy_reduction
 from ..functional.checks import number
 from .module import Module
 
 
 class _Loss(Module):
-    def __init__(self, reduction="mean"):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
+        no_legacy_reduction(type(self).__name__, size_average, reduce)
         check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
@@ -19,8 +20,8 @@ class _WeightedLoss(_Loss):
     """A loss with class weights, kept as a buffer (saved by state_dict, converted by .to and
     .double()), as PyTorch's."""
 
-    def __init__(self, weight=None, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
 
@@ -28,8 +29,9 @@ class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits (N, C, ...) against class indices (N, ...) or class
     probabilities: `F.cross_entropy`."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-        super().__init__(weight, reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
         number("CrossEntropyLoss", "label_smoothing", label_smoothing, low=0, high=1)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
@@ -43,8 +45,9 @@ class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities (N, C, ...) at class indices (N, ...):
     `F.nll_loss`."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
-        super().__init__(weight, reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -69,8 +72,8 @@ class L1Loss(_Loss):
 class SmoothL1Loss(_Loss):
     """Quadratic below beta, linear above: `F.smooth_l1_loss`."""
 
-    def __init__(self, reduction="mean", beta=1.0):
-        super().__init__(reduction)
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(size_average, reduce, reduction)
         number("SmoothL1Loss", "beta", beta, low=0)
         self.beta = beta
 
@@ -88,8 +91,9 @@ class BCELoss(_WeightedLoss):
 class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy of logits, computed stably: `F.binary_cross_entropy_with_logits`."""
 
-    def __init__(self, weight=None, reduction="mean", pos_weight=None):
-        super().__init__(weight, reduction)
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):

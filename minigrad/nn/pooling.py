@@ -2,7 +2,7 @@
 F.global_avg_pool2d."""
 
 from .. import functional as F
-from ..functional.checks import int_pair, pool_padding
+from ..functional.checks import pool_padding, pool_pair
 from ..functional.pooling import adaptive_output_size
 from .module import Module
 
@@ -12,10 +12,10 @@ class _Pool2d(Module):
         super().__init__()
         # Checked now, as the other layers' arguments are; kept as given, as PyTorch keeps them.
         name = type(self).__name__
-        kernel = int_pair(name, "kernel_size", kernel_size, 1)
+        kernel = pool_pair(name, "kernel_size", kernel_size, 1)
         if stride is not None:
-            int_pair(name, "stride", stride, 1)
-        pool_padding(name, kernel, int_pair(name, "padding", padding, 0))
+            pool_pair(name, "stride", stride, 1)
+        pool_padding(name, kernel, pool_pair(name, "padding", padding, 0))
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
@@ -38,7 +38,7 @@ class MaxPool2d(_Pool2d):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
         super().__init__(kernel_size, stride, padding, ceil_mode)
-        int_pair("MaxPool2d", "dilation", dilation, 1)
+        pool_pair("MaxPool2d", "dilation", dilation, 1)
         if return_indices:
             raise NotImplementedError("MaxPool2d: return_indices=True is not supported in "
                                       "minigrad; leave it False")

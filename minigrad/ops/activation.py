@@ -9,17 +9,20 @@ from ..kernels.special import erf_and_erfc
 
 
 class ReLU(Function):
-    """y = max(x, 0).   VJP: dL/dx = g where x > 0, else 0."""
+    """y = max(x, 0) (NaN stays NaN, as PyTorch's).
+
+    VJP: dL/dx = 0 where x <= 0, else g (so g passes at NaN, as PyTorch's).
+    """
 
     @staticmethod
     def forward(ctx, x):
-        positive = x > 0
-        ctx.positive = positive
-        return x * positive
+        # a select, not x * (x > 0): -inf * 0 is NaN and -1 * 0 is -0.0
+        ctx.blocked = x <= 0
+        return np.where(x < 0, np.zeros((), x.dtype), x)
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * ctx.positive,)
+        return (np.where(ctx.blocked, np.zeros((), grad.dtype), grad),)
 
 
 class Tanh(Function):
@@ -64,6 +67,8 @@ class Sigmoid(Function):
 
 def log_softmax_array(x, axis):
     """log softmax computed stably: subtracting the max keeps exp from overflowing."""
+    if x.shape[axis] == 0:  # nothing to normalize (and no max to subtract)
+        return np.empty_like(x)
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -127,17 +132,18 @@ class LeakyReLU(Function):
 class Hardtanh(Function):
     """y = min(max(x, min_val), max_val) (relu6 is min_val = 0, max_val = 6).
 
-    VJP: dL/dx = g where min_val < x < max_val, else 0.
+    VJP: dL/dx = 0 where x <= min_val or x >= max_val, else g (so g passes at NaN, as
+    PyTorch's).
     """
 
     @staticmethod
     def forward(ctx, x, min_val=-1.0, max_val=1.0):
-        ctx.inside = (x > min_val) & (x < max_val)
+        ctx.blocked = (x <= min_val) | (x >= max_val)
         return np.clip(x, min_val, max_val).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * ctx.inside,)
+        return (np.where(ctx.blocked, np.zeros((), grad.dtype), grad),)
 
 
 class SiLU(Function):
@@ -164,7 +170,7 @@ class ELU(Function):
     """y = x where x > 0, else alpha * (exp(x) - 1), taken as expm1 (exact near 0) of
     min(x, 0) (never overflows).
 
-    VJP: dL/dx = g where x > 0, else g * alpha * exp(x).
+    VJP: dL/dx = g * alpha * exp(x) where x <= 0, else g (so g passes at NaN, as PyTorch's).
     """
 
     dtype_rule = "float"
@@ -179,7 +185,7 @@ class ELU(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved
-        return (np.where(x > 0, grad, grad * (ctx.negative_part + ctx.alpha)),)
+        return (np.where(x <= 0, grad * (ctx.negative_part + ctx.alpha), grad),)
 
 
 class Softplus(Function):

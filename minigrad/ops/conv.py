@@ -74,7 +74,7 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation):
-        ctx.kernel = dispatch.depthwise_kernel()
+        ctx.kernel = dispatch.depthwise_kernel(x.shape[0])
         y, ctx.state = ctx.kernel.forward(x, weight, bias, stride, padding, dilation,
                                           ctx.needs_input_grad[:2])
         return y
@@ -96,7 +96,7 @@ class PointwiseConv2d(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):
-        ctx.kernel = dispatch.pointwise_kernel()
+        ctx.kernel = dispatch.pointwise_kernel(x.shape[0])
         y, ctx.state = ctx.kernel.forward(x, weight, bias, ctx.needs_input_grad[:2])
         return y
 

@@ -89,7 +89,8 @@ class BinaryCrossEntropy(Function):
     log floored at -100 (as PyTorch).
 
     VJP: dL/dx = g (x - y) / max(x (1 - x), 1e-12) (PyTorch's form, finite at x = 0 and 1);
-    dL/dy = g (log(1 - x) - log x), with the floored logs.
+    dL/dy = g (log(1 - x) - log x), with the logs not floored (as PyTorch: +-inf at x = 0
+    and 1).
     """
 
     dtype_rule = "promote"
@@ -100,14 +101,15 @@ class BinaryCrossEntropy(Function):
             log_x = np.maximum(np.log(x), LOG_FLOOR)
             log_not_x = np.maximum(np.log1p(-x), LOG_FLOOR)
         ctx.save_for_backward(x, y)
-        ctx.log_x, ctx.log_not_x = log_x, log_not_x
         return -(y * log_x + (1 - y) * log_not_x)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved
         dx = grad * (x - y) / np.maximum(x * (1 - x), PRODUCT_FLOOR)
-        return dx, grad * (ctx.log_not_x - ctx.log_x)
+        with np.errstate(divide="ignore"):
+            dy = grad * (np.log1p(-x) - np.log(x))
+        return dx, dy
 
 
 class BinaryCrossEntropyWithLogits(Function):

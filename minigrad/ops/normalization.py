@@ -15,6 +15,8 @@ groups of its channels, the same in training and eval; their backward is batch n
 taken over those axes (`reference.normalize_grad`).
 """
 
+import numpy as np
+
 from ..function import Function
 from ..kernels import dispatch, reference
 
@@ -41,7 +43,7 @@ class BatchNorm(Function):
 
     @staticmethod
     def forward(ctx, x, gamma, beta, running_mean, running_var, training, momentum, eps):
-        ctx.kernel = dispatch.batch_norm_kernel()
+        ctx.kernel = dispatch.batch_norm_kernel(x.shape[0])
         stats = None if training else (running_mean, running_var)
         y, ctx.saved, mean, var = ctx.kernel.forward(x, gamma, beta, eps, stats)
         if training and running_mean is not None:
@@ -122,7 +124,7 @@ class GroupNorm(Function):
     @staticmethod
     def forward(ctx, x, *affine, num_groups, has_weight, eps):
         weight, bias = _split_affine(affine, has_weight)
-        grouped = x.reshape(x.shape[0], num_groups, -1)
+        grouped = x.reshape(_grouped_shape(x.shape, num_groups))
         xhat, ctx.inv_std = reference.normalize(grouped, (2,), eps)
         ctx.xhat, ctx.has_weight = xhat.reshape(x.shape), has_weight
         return _affine(ctx, ctx.xhat, weight, bias, (-1,) + (1,) * (x.ndim - 2))
@@ -130,12 +132,16 @@ class GroupNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         u = grad if ctx.weight is None else grad * ctx.weight
-        groups = ctx.inv_std.shape[1]
-        grad_x = reference.normalize_grad(u.reshape(grad.shape[0], groups, -1),
-                                          ctx.xhat.reshape(grad.shape[0], groups, -1),
+        grouped = _grouped_shape(grad.shape, ctx.inv_std.shape[1])
+        grad_x = reference.normalize_grad(u.reshape(grouped), ctx.xhat.reshape(grouped),
                                           ctx.inv_std, (2,)).reshape(grad.shape)
         others = (0,) + tuple(range(2, grad.ndim))
         return (grad_x, *_affine_grads(ctx, grad, others, (grad.shape[1],)))
+
+
+def _grouped_shape(shape, num_groups):
+    """(N, G, values per group), spelled out: an empty batch cannot reshape to -1."""
+    return shape[0], num_groups, int(np.prod(shape[1:])) // num_groups
 
 
 def _split_affine(affine, has_weight):

@@ -54,13 +54,31 @@ class AvgPool2d(Function):
         return (reference.avg_pool2d_grad(grad, *ctx.geometry),)
 
 
+def _exact_average(spec, rows, a, cols):
+    """np.einsum(spec, rows, a, cols), the window averages, exact where a holds inf or NaN:
+    a product of matrices would spread them (inf * 0 is NaN) into every window. The finite
+    part is averaged as usual; the same averaging of indicator arrays finds the windows that
+    hold +inf, -inf or NaN, and only those take inf, -inf or NaN (NaN for both infs)."""
+    finite = np.isfinite(a)
+    if finite.all():
+        return np.einsum(spec, rows, a, cols, optimize=True)
+    average = np.einsum(spec, rows, np.where(finite, a, 0), cols, optimize=True)
+    holds = {kind: np.einsum(spec, rows, mask.astype(a.dtype), cols, optimize=True) > 0
+             for kind, mask in (("+inf", a == np.inf), ("-inf", a == -np.inf),
+                                ("nan", np.isnan(a)))}
+    undefined = holds["nan"] | (holds["+inf"] & holds["-inf"])
+    average = np.where(holds["+inf"], np.inf, np.where(holds["-inf"], -np.inf, average))
+    return np.where(undefined, np.nan, average).astype(a.dtype, copy=False)
+
+
 class AdaptiveAvgPool2d(Function):
     """y[..., i, j] = mean of x[..., rows_i, cols_j], with PyTorch's windows
     rows_i = [floor(i H / H_out), ceil((i + 1) H / H_out)) (and the same for the columns).
 
     Averaging a rectangle is averaging its rows then its columns, so with the averaging
     matrices P (H_out, H) and Q (W_out, W) (`reference.adaptive_pool_matrix`), y = P x Q^T
-    on every map: two matrix products, no loop over the windows.
+    on every map: two matrix products, no loop over the windows; an inf or NaN reaches only
+    the windows that hold it (`_exact_average`).
 
     VJP: dL/dx = P^T g Q: each input element gets g[i, j] / (window size) from every window
     (i, j) holding it.
@@ -70,8 +88,8 @@ class AdaptiveAvgPool2d(Function):
     def forward(ctx, x, output_size):
         ctx.rows = reference.adaptive_pool_matrix(x.shape[-2], output_size[0], x.dtype)
         ctx.cols = reference.adaptive_pool_matrix(x.shape[-1], output_size[1], x.dtype)
-        return np.einsum("ih,...hw,jw->...ij", ctx.rows, x, ctx.cols, optimize=True)
+        return _exact_average("ih,...hw,jw->...ij", ctx.rows, x, ctx.cols)
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.einsum("ih,...ij,jw->...hw", ctx.rows, grad, ctx.cols, optimize=True),)
+        return (_exact_average("ih,...ij,jw->...hw", ctx.rows, grad, ctx.cols),)

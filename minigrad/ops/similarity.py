@@ -33,7 +33,8 @@ def _p_norm_gradient(x, size, norm, p, axis):
         elif p == 1:
             grad = np.sign(x)
         else:
-            grad = np.sign(x) * (size / norm) ** (p - 1)
+            # for p < 1 a zero element would give 0 * inf: its gradient is 0, as PyTorch's
+            grad = np.where(size > 0, np.sign(x) * (size / norm) ** (p - 1), 0)
     return np.where(norm > 0, grad, 0)
 
 
