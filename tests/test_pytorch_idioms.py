@@ -424,6 +424,7 @@ def test_minigrad_answers_as_pytorch(name):
 
 
 @pytest.mark.filterwarnings("ignore:Implicit dimension choice")  # softmax without dim
+@pytest.mark.filterwarnings("ignore:size_average and reduce")  # the deprecated loss slots
 @pytest.mark.parametrize("name", sorted(IDIOMS))
 def test_the_table_is_what_pytorch_says(name):
     torch = pytest.importorskip("torch")
