@@ -15,6 +15,7 @@ import pytest
 
 import minigrad
 import minigrad.nn.functional as minigrad_F
+import idioms_issue13
 import idioms_nn
 import idioms_selection
 
@@ -371,6 +372,7 @@ IDIOMS = {
 
 IDIOMS.update(idioms_selection.IDIOMS)
 IDIOMS.update(idioms_nn.IDIOMS)
+IDIOMS.update(idioms_issue13.IDIOMS)
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {

@@ -23,11 +23,17 @@ VJP:  dL/dx: row p of x_pad gets sum_d G_c[row (p - d) / sh] @ (row d of B_c's w
              as Gw_c^T @ (x's rows of channel c), the same sums grouped by input row instead
              of output row, with the windows already made for dL/dx. So the op keeps x, not
              its windows (D1's training peak: 20.1 -> 12.4 MiB).
+
+The products multiply zeros by whole rows, and 0 * inf = nan: a NaN or Inf would reach
+outputs whose window never met it. So dispatch sends a non-finite x or weight to the
+reference kernel, and `backward` takes a non-finite upstream gradient there too (the check,
+np.isfinite(g).all(), costs about 3% of this backward at bench_conv D1's size).
 """
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from . import reference
 from .reference import conv_output_size
 
 
@@ -43,7 +49,8 @@ def forward(x, weight, bias, stride, padding, dilation, needs):
     bands = band_matrices(weight, c, dilation, sw, w, ow, left)
     y = np.matmul(windows, bands)  # (C, N H_out, m W_out)
     state = dict(geometry=(x.shape, padding, stride, dilation, kernel, (oh, ow)),
-                 x=x if needs[1] else None, bands=bands if needs[0] else None)
+                 x=x if needs[1] else None, bands=bands if needs[0] else None,
+                 weight=weight if needs[0] else None)
     m = weight.shape[0] // c
     # (C, N, H_out, m, W_out) -> (N, C, m, H_out, W_out)
     y = y.reshape(c, n, oh, m, ow).transpose(1, 0, 3, 2, 4)
@@ -57,6 +64,8 @@ def forward(x, weight, bias, stride, padding, dilation, needs):
 
 def backward(state, grad, needs):
     """(dL/dx, dL/dw): the VJP of the module docstring."""
+    if not np.isfinite(grad).all():
+        return _reference_backward(state, grad, needs)
     (n, c, h, w), ((top, _), (left, _)), (sh, sw), dilation, kernel, (oh, ow) = state["geometry"]
     m = grad.shape[1] // c
     span = dilation[0] * (kernel[0] - 1) + 1
@@ -81,6 +90,20 @@ def backward(state, grad, needs):
         grad_bands = per_window_row.reshape(c, span, m * ow, w)[:, ::-1].transpose(0, 1, 3, 2)
         grad_bands = grad_bands.reshape(c, span * w, m * ow)
         grad_w = band_gradient(grad_bands, kernel, dilation, sw, w, ow, left)
+    return grad_x, grad_w
+
+
+def _reference_backward(state, grad, needs):
+    """The VJP on the reference kernel, where a NaN or Inf in g meets only what it should."""
+    x_shape, padding, stride, dilation, kernel, _ = state["geometry"]
+    channels, m = x_shape[1], grad.shape[1] // x_shape[1]
+    grad_x = grad_w = None
+    if needs[0]:
+        grad_x = reference.conv2d_input_grad(grad, state["weight"], x_shape, stride, padding,
+                                             dilation, channels)
+    if needs[1]:
+        grad_w = reference.conv2d_weight_grad(grad, state["x"], (channels * m, 1) + kernel,
+                                              stride, padding, dilation, channels)
     return grad_x, grad_w
 
 

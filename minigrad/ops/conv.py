@@ -44,7 +44,7 @@ class Conv2d(Function):
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation, groups):
         out_hw = conv_output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation)
         ctx.kernel = dispatch.conv2d_kernel(x.shape, x.itemsize, weight.shape[2:], stride,
-                                            out_hw)
+                                            out_hw, inputs=(x, weight))
         y, ctx.state = ctx.kernel.forward(x, weight, bias, stride, padding, dilation, groups,
                                           ctx.needs_input_grad[:2])
         return y
@@ -74,7 +74,7 @@ class DepthwiseConv2d(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, *, stride, padding, dilation):
-        ctx.kernel = dispatch.depthwise_kernel(x.shape[0])
+        ctx.kernel = dispatch.depthwise_kernel(x.shape[0], inputs=(x, weight))
         y, ctx.state = ctx.kernel.forward(x, weight, bias, stride, padding, dilation,
                                           ctx.needs_input_grad[:2])
         return y
