@@ -87,3 +87,52 @@ def test_one_nan_pixel_poisons_the_nine_outputs_of_its_windows(kernel_set):
     expected = np.zeros(y.shape, dtype=bool)
     expected[1, 0, 2:5, 2:5] = True
     np.testing.assert_array_equal(np.isnan(y), expected)
+
+
+def _with_non_finite(shape, seed):
+    """Random values with NaN, +inf and -inf sprinkled in (ties too: values on a grid)."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, size=shape).astype(np.float64)
+    picks = rng.random(shape)
+    x[picks < 0.15] = np.nan
+    x[(picks >= 0.15) & (picks < 0.2)] = np.inf
+    x[(picks >= 0.2) & (picks < 0.25)] = -np.inf
+    return x
+
+
+POOLS = [dict(kernel_size=2), dict(kernel_size=3, stride=1, padding=1),
+         dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+         dict(kernel_size=2, stride=1, dilation=2)]
+# Not relu6, hardtanh, elu: torch's own gradient at NaN depends on the length (g on 7
+# elements, 0 or NaN on 40: its vectorized loop and its scalar tail disagree).
+ACTIVATIONS = ["relu", "leaky_relu", "silu", "gelu", "softplus", "tanh", "sigmoid"]
+
+
+def _compare_with_torch(torch, name, x, params, seed):
+    """y and dL/dx of minigrad's F.<name> and torch's, for a random upstream gradient."""
+    g = np.random.default_rng(seed + 100).standard_normal
+    xm = mg.tensor(x, requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        ym = getattr(F, name)(xm, **params)
+        grad = g(ym.shape)
+        ym.backward(grad)
+    xt = torch.tensor(x, requires_grad=True)
+    yt = getattr(torch.nn.functional, name)(xt, **params)
+    yt.backward(torch.tensor(grad))
+    for got, want in ((ym.detach().numpy(), yt.detach().numpy()), (xm.grad, xt.grad.numpy())):
+        np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12, err_msg=f"{name} {params}")
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("params", POOLS)
+def test_max_pool2d_at_nan_and_inf_is_torchs(params, seed):
+    torch = pytest.importorskip("torch")
+    _compare_with_torch(torch, "max_pool2d", _with_non_finite((2, 2, 7, 7), seed), params, seed)
+
+
+@pytest.mark.parametrize("size", [7, 40])
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activations_at_nan_and_inf_are_torchs(name, seed, size):
+    torch = pytest.importorskip("torch")
+    _compare_with_torch(torch, name, _with_non_finite((size,), seed), {}, seed)
