@@ -72,17 +72,20 @@ class _BatchNorm(Module):
             raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels on "
                              f"axis 1, got input shape {x.shape}")
         use_batch_stats = self.training or not self.track_running_stats
+        counts = self.training and self.track_running_stats
         momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked._array += 1
-            if self.momentum is None:
-                momentum = 1.0 / float(self.num_batches_tracked._array)
+        if counts and self.momentum is None:
+            momentum = 1.0 / float(self.num_batches_tracked._array + 1)
         shape = x.shape
         if x.ndim == 3:
             # F.batch_norm takes (N, C) or (N, C, H, W); (N, C, L) is (N, C, L, 1).
             x = x.reshape(shape + (1,))
         y = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                          training=use_batch_stats, momentum=momentum, eps=self.eps)
+        # Counted only now: a forward that raised (torch's counter moves anyway) left the
+        # count and the running statistics as they were.
+        if counts:
+            self.num_batches_tracked._array += 1
         return y.reshape(shape) if len(shape) == 3 else y
 
     def extra_repr(self):
