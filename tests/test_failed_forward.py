@@ -63,3 +63,12 @@ def test_after_a_failed_forward_the_running_average_goes_on_as_if_it_never_came(
     interrupted(batches[1])
     _assert_same_state(_state(clean), _state(interrupted))
 
+
+def test_a_dropout_that_raises_draws_no_mask():
+    """torch refuses an integer input in training with 0 < p < 1 (a RuntimeError); the
+    generator is left where it was, so the next mask is the one it would have been."""
+    mg.manual_seed(0)
+    before = mg.get_rng_state()
+    with pytest.raises(RuntimeError, match="dropout"):
+        nn.Dropout(0.5)(mg.tensor([1, 2, 3]))
+    np.testing.assert_array_equal(mg.get_rng_state(), before)

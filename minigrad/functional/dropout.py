@@ -21,6 +21,11 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0:
         return input
     array = input._array
+    if p < 1 and array.dtype.kind not in "fc":
+        # torch refuses too: the kept values, scaled by 1 / (1 - p), are no longer integers.
+        # Raised before the mask is drawn, so the generator does not move.
+        raise RuntimeError(f"dropout: with 0 < p < 1 the input must be floating point (the "
+                           f"kept values are scaled by 1 / (1 - p)), got dtype {array.dtype}")
     mask = np.zeros_like(array) if p == 1 else (
         (rng().random(array.shape) >= p) / (1 - p)).astype(array.dtype)
     return input.mul_(Tensor._plain(mask)) if inplace else input * Tensor._plain(mask)
