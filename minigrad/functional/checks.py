@@ -133,3 +133,15 @@ def feature_map(op, x, name="x"):
 def positive_ints(op, **values):
     """positive_int for each keyword: positive_ints("Linear", in_features=3, out_features=2)."""
     return [positive_int(op, name, value) for name, value in values.items()]
+
+
+def bounded_number(op, name, value, low=None, high=None, low_open=False):
+    """`number` in [low, high] (or (low, high]), NaN refused: NaN is in no interval (it
+    passes every comparison, then turns each answer NaN). For the arguments where NaN
+    means nothing: an eps, a momentum, a probability, a scale."""
+    number(op, name, value, low, high, low_open)
+    if value != value:
+        where = ("" if low is None and high is None else
+                 f" in {'(' if low_open else '['}{low}, {'inf' if high is None else high}]")
+        raise ValueError(f"{op}: {name} must be a number{where}, got nan")
+    return value

@@ -19,7 +19,7 @@ from ..ops import loss
 from ..ops.elementwise import Where
 from ..tensor import Tensor
 from .activation import _floating
-from .checks import array_of, is_int, number, same_dtype
+from .checks import array_of, bounded_number, is_int, same_dtype
 from .loss import check_reduction, no_legacy_reduction
 
 
@@ -146,7 +146,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     no_legacy_reduction(op, size_average, reduce)
     num_classes = _input(op, input)
     check_reduction(op, reduction)
-    number(op, "label_smoothing", label_smoothing, low=0, high=1)
+    bounded_number(op, "label_smoothing", label_smoothing, low=0, high=1)
     probabilities = array_of(target).dtype.kind == "f" and array_of(target).shape == input.shape
     weight = _weight(op, input, weight, num_classes, differentiable=probabilities)
     if probabilities:

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..generator import rng
 from ..tensor import Tensor
-from .checks import number
+from .checks import bounded_number
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -15,7 +15,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     the default generator (`mg.manual_seed` reproduces it). With inplace=True the input is
     multiplied in place (`input.mul_(mask)`), under the rules of every in-place op.
     """
-    number("dropout", "p", p, low=0, high=1)
+    bounded_number("dropout", "p", p, low=0, high=1)
     if not isinstance(input, Tensor):
         raise TypeError(f"dropout: input must be a Tensor, got {type(input).__name__}")
     if not training or p == 0:

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd import is_grad_enabled
 from ..ops import loss
 from ..tensor import Tensor
-from .checks import array_of, number, same_dtype, shape_of
+from .checks import array_of, bounded_number, same_dtype, shape_of
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -81,7 +81,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     VJP: dL/dd = g d / beta inside, g sign(d) outside (op `SmoothL1`)."""
     no_legacy_reduction("smooth_l1_loss", size_average, reduce)
     _same_shape("smooth_l1_loss", input, target)
-    number("smooth_l1_loss", "beta", beta, low=0)
+    bounded_number("smooth_l1_loss", "beta", beta, low=0)
     check_reduction("smooth_l1_loss", reduction)
     diff = input - target
     losses = diff.abs() if beta == 0 else loss.SmoothL1.apply(diff, beta=beta)

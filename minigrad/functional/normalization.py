@@ -6,7 +6,7 @@ import numpy as np
 from ..creation import from_numpy
 from ..ops.normalization import BatchNorm, GroupNorm, LayerNorm
 from ..tensor import Tensor
-from .checks import array_of, is_int, number, positive_int, same_dtype, shape_of
+from .checks import array_of, bounded_number, is_int, positive_int, same_dtype, shape_of
 
 
 def _check_buffer(name, value, channels):
@@ -93,8 +93,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             )
         affine.append(value)
     same_dtype("batch_norm", input, weight=affine[0], bias=affine[1])
-    number("batch_norm", "eps", eps, low=0)
-    number("batch_norm", "momentum", momentum, low=0, high=1)
+    bounded_number("batch_norm", "eps", eps, low=0)
+    bounded_number("batch_norm", "momentum", momentum, low=0, high=1)
     return BatchNorm.apply(
         input, *affine, running_mean=running_mean, running_var=running_var,
         training=bool(training), momentum=momentum, eps=eps,
@@ -183,5 +183,5 @@ def _affine_inputs(op, input, weight, bias, shape, eps):
         if value is not None and shape_of(value) != shape:
             raise ValueError(f"{op}: {name} must have shape {shape}, got {shape_of(value)}")
     same_dtype(op, input, weight=weight, bias=bias)
-    number(op, "eps", eps, low=0)
+    bounded_number(op, "eps", eps, low=0)
     return [t for t in (input, weight, bias) if t is not None]

@@ -12,7 +12,7 @@ one term off (shortcut_grad=False) to show what happens without it (op: ops/resi
 
 from ..ops.residual import SkipAdd
 from ..ops.shape import GetItem, Pad
-from .checks import feature_map, int_pair, is_int, shape_of
+from .checks import bounded_number, feature_map, int_pair, is_int, shape_of
 from .conv import pointwise_conv2d
 
 
@@ -39,10 +39,7 @@ def skip_add(x, fx, *, shortcut_scale=1.0, shortcut_grad=True):
             f"has shape {shape_of(fx)}; they must match. If the branch changes channels or "
             f"stride, pass x through shortcut_projection or zero_pad_shortcut first"
         )
-    if isinstance(shortcut_scale, bool) or not isinstance(shortcut_scale, (int, float)):
-        raise TypeError(
-            f"skip_add: shortcut_scale must be a number, got {type(shortcut_scale).__name__}"
-        )
+    bounded_number("skip_add", "shortcut_scale", shortcut_scale)
     return SkipAdd.apply(
         x, fx, shortcut_scale=float(shortcut_scale), shortcut_grad=bool(shortcut_grad)
     )

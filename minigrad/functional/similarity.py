@@ -5,7 +5,7 @@ import numpy as np
 
 from ..ops import similarity
 from ..tensor import Tensor
-from .checks import is_int, number
+from .checks import bounded_number, is_int, number
 
 
 def _dim(op, dim, ndim):
@@ -39,7 +39,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     _tensor("normalize", "input", input)
     _floating("normalize", input=input)
     number("normalize", "p", p)
-    number("normalize", "eps", eps, low=0)
+    bounded_number("normalize", "eps", eps, low=0)
     axis = _dim("normalize", dim, max(input.ndim, 1))
     if input.ndim == 0:
         return normalize(input.reshape(1), p, axis, eps).reshape(())
@@ -53,7 +53,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     _tensor("cosine_similarity", "x1", x1)
     _tensor("cosine_similarity", "x2", x2)
     _floating("cosine_similarity", x1=x1, x2=x2)
-    number("cosine_similarity", "eps", eps, low=0)
+    bounded_number("cosine_similarity", "eps", eps, low=0)
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:

@@ -5,7 +5,7 @@ minigrad.functional."""
 import warnings
 
 from .. import functional as F
-from ..functional.checks import number
+from ..functional.checks import bounded_number, number
 from .module import Module
 
 
@@ -189,7 +189,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        number("Dropout", "p", p, low=0, high=1)
+        bounded_number("Dropout", "p", p, low=0, high=1)
         self.p, self.inplace = p, inplace
 
     def forward(self, x):

@@ -4,7 +4,7 @@ repr is PyTorch's: the name alone, `CrossEntropyLoss()`."""
 
 from .. import functional as F
 from ..functional.loss import check_reduction, no_legacy_reduction
-from ..functional.checks import number
+from ..functional.checks import bounded_number
 from .module import Module
 
 
@@ -32,7 +32,7 @@ class CrossEntropyLoss(_WeightedLoss):
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
                  reduction="mean", label_smoothing=0.0):
         super().__init__(weight, size_average, reduce, reduction)
-        number("CrossEntropyLoss", "label_smoothing", label_smoothing, low=0, high=1)
+        bounded_number("CrossEntropyLoss", "label_smoothing", label_smoothing, low=0, high=1)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -74,7 +74,7 @@ class SmoothL1Loss(_Loss):
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
-        number("SmoothL1Loss", "beta", beta, low=0)
+        bounded_number("SmoothL1Loss", "beta", beta, low=0)
         self.beta = beta
 
     def forward(self, input, target):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import functional as F
 from . import init
-from ..functional.checks import number, positive_ints
+from ..functional.checks import bounded_number, positive_ints
 from ..functional.normalization import normalized_shape_of
 from .module import Module, Parameter, factory_dtype
 
@@ -43,9 +43,9 @@ class _BatchNorm(Module):
         super().__init__()
         dtype = factory_dtype(self, device, dtype)
         positive_ints(type(self).__name__, num_features=num_features)
-        number(type(self).__name__, "eps", eps, low=0)
+        bounded_number(type(self).__name__, "eps", eps, low=0)
         if momentum is not None:
-            number(type(self).__name__, "momentum", momentum, low=0, high=1)
+            bounded_number(type(self).__name__, "momentum", momentum, low=0, high=1)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
@@ -140,7 +140,7 @@ class LayerNorm(Module):
         super().__init__()
         dtype = factory_dtype(self, device, dtype)
         self.normalized_shape = normalized_shape_of("LayerNorm", normalized_shape)
-        self.eps = number("LayerNorm", "eps", eps, low=0)
+        self.eps = bounded_number("LayerNorm", "eps", eps, low=0)
         self.elementwise_affine = elementwise_affine
         self.weight, self.bias = _ones_and_zeros(self.normalized_shape, elementwise_affine,
                                                  elementwise_affine and bias, dtype)
@@ -178,7 +178,7 @@ class GroupNorm(Module):
             raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels="
                              f"{num_channels}")
         self.num_groups, self.num_channels = num_groups, num_channels
-        self.eps = number("GroupNorm", "eps", eps, low=0)
+        self.eps = bounded_number("GroupNorm", "eps", eps, low=0)
         self.affine = affine
         self.weight, self.bias = _ones_and_zeros(num_channels, affine, affine and bias, dtype)
 
