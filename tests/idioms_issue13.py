@@ -10,4 +10,26 @@ IDIOMS = {
     'depthwise conv: a NaN pixel reaches the 9 outputs of its windows': (
         _DEPTHWISE + "x = torch.ones(1, 2, 5, 5, dtype=torch.float64)\nx[0, 0, 2, 2] = float('nan')\ny = dw(x, torch.ones(2, 1, 3, 3, dtype=torch.float64), padding=1)\nout = ((y != y).sum().item(), (y != y)[0, 0, 1:4, 1:4].all().item())",
         (9, True)),
+    'nn.Parameter of an int tensor raises': (
+        'out = torch.nn.Parameter(torch.tensor([1, 2]))', ('raises', 'RuntimeError')),
+    'nn.Parameter of a bool tensor raises': (
+        'out = torch.nn.Parameter(torch.tensor([True]))', ('raises', 'RuntimeError')),
+    'a frozen nn.Parameter of an int tensor keeps int64': (
+        'p = torch.nn.Parameter(torch.tensor([1, 2]), requires_grad=False)\nout = (p, p.requires_grad)',
+        (('int64', [1, 2]), False)),
+    'Module.to an int dtype raises': (
+        'out = torch.nn.Linear(2, 2).to(torch.int64)', ('raises', 'TypeError')),
+    'Module.type of an int dtype raises for a trained weight': (
+        'out = torch.nn.Linear(2, 2).type(torch.int32)', ('raises', 'RuntimeError')),
+    'dropout of an int tensor raises in training': (
+        'out = F.dropout(torch.tensor([1, 2, 3]), 0.5)', ('raises', 'RuntimeError')),
+    'dropout of an int tensor with p=1 or in eval': (
+        'x = torch.tensor([1, 2, 3])\nout = (F.dropout(x, 1.0), F.dropout(x, 0.5, training=False))',
+        (('int64', [0, 0, 0]), ('int64', [1, 2, 3]))),
+}
+
+#: minigrad's answer where it differs on purpose (docs/pytorch.md: a wrong dtype is a TypeError).
+DELIBERATE = {
+    'nn.Parameter of an int tensor raises': ('raises', 'TypeError'),
+    'nn.Parameter of a bool tensor raises': ('raises', 'TypeError'),
 }

@@ -52,13 +52,18 @@ def test_batch_norm_without_bias_learns_only_its_weight():
     np.testing.assert_allclose(layer(x).detach().numpy().mean(axis=(0, 2, 3)), 0, atol=1e-6)
 
 
-def test_parameters_of_integer_data_take_the_default_dtype():
-    mg.set_default_dtype(mg.float64)
-    try:
-        assert nn.Parameter(np.arange(3)).dtype == mg.float64
-    finally:
-        mg.set_default_dtype(mg.float32)
-    assert nn.Parameter(np.arange(3)).dtype == mg.float32
+@pytest.mark.parametrize("data", [np.arange(3), [1, 2], mg.tensor([True, False]),
+                                  mg.tensor([1, 2], dtype=mg.int32)])
+def test_a_parameter_of_integer_data_requires_no_grad_as_torchs(data):
+    """torch: "Only Tensors of floating point and complex dtype can require gradients"; a
+    frozen one keeps its integer dtype (no silent conversion to float)."""
+    with pytest.raises(TypeError, match=r"Parameter: only Tensors of floating point dtype can "
+                                        r"require gradients, got dtype (int|bool)"):
+        nn.Parameter(data)
+    frozen = nn.Parameter(data, requires_grad=False)
+    assert frozen.dtype == np.asarray(getattr(data, "_array", data)).dtype
+    assert not frozen.requires_grad
+    np.testing.assert_array_equal(frozen.numpy(), np.asarray(getattr(data, "_array", data)))
 
 
 @pytest.mark.parametrize("name", ["Linear", "Conv1d", "Conv2d", "ConvTranspose2d",

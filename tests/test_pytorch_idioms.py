@@ -384,6 +384,7 @@ DELIBERATE = {
     "tensor refuses ragged lists": ("raises", "TypeError"),
 }
 DELIBERATE.update(idioms_nn.DELIBERATE)
+DELIBERATE.update(idioms_issue13.DELIBERATE)
 
 
 def plain(value):

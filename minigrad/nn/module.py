@@ -34,18 +34,22 @@ class Parameter(Tensor):
     """A Tensor that a Module registers as a weight: it requires grad by default.
 
     Args:
-        data: array-like or Tensor (copied). Floating numpy arrays keep their dtype (so a
-            float64 model is possible); everything else becomes float32.
+        data: array-like or Tensor (copied), keeping its dtype (so a float64 model is
+            possible). An integer or bool one only with requires_grad=False, as torch's:
+            only floating-point tensors can require gradients (a TypeError otherwise,
+            minigrad's type for a wrong dtype).
         requires_grad: set False to freeze the weight.
     """
 
     def __init__(self, data, requires_grad=True):
         if isinstance(data, Tensor):
             data = data._array
-        array = np.asarray(data)
-        dtype = array.dtype if np.issubdtype(array.dtype, np.floating) else (
-            dtypes.get_default_dtype())
-        self._init(np.array(array, dtype=dtype), requires_grad)
+        array = np.array(data)
+        if requires_grad and not dtypes.is_floating(array.dtype):
+            raise TypeError(f"Parameter: only Tensors of floating point dtype can require "
+                            f"gradients, got dtype {array.dtype}; convert the data with "
+                            f".float(), or pass requires_grad=False")
+        self._init(array, requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
