@@ -52,10 +52,14 @@ class Mean(Function):
         axes = normalize_axis("mean", axis, x.ndim)
         ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        if ctx.count == 0:  # NaN, as torch's, without numpy's "Mean of empty slice" warning
+            return np.full(np.sum(x, axis=axes, keepdims=keepdims).shape, np.nan, x.dtype)
         return x.mean(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
+        if ctx.count == 0:  # x had no element to send g to
+            return (np.zeros(ctx.shape, grad.dtype),)
         g = expand_to(grad, ctx.axes, ctx.keepdims) / ctx.count
         return (np.broadcast_to(g, ctx.shape).astype(grad.dtype),)
 
