@@ -43,6 +43,7 @@ LAYERS = {
     "GlobalAvgPool2d": (lambda nn: nn.GlobalAvgPool2d(), (0, 2, 5, 5), False),
     "Dropout": (lambda nn: nn.Dropout(0.5), (0, 4), True),
     "Dropout eval": (lambda nn: nn.Dropout(0.5).eval(), (0, 4), True),
+    "Flatten": (lambda nn: nn.Flatten(), (0, 2, 3, 3), True),
     "Unflatten": (lambda nn: nn.Unflatten(1, (2, 2)), (0, 4), True),
     "Identity": (lambda nn: nn.Identity(), (0, 4), True),
     "Sequential": (lambda nn: nn.Sequential(nn.Linear(4, 3), nn.ReLU()), (0, 4), True),

@@ -240,7 +240,16 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
-        return input.flatten(self.start_dim, self.end_dim)
+        shape, ndim = input.shape, input.ndim
+        start, end = self.start_dim, self.end_dim
+        if ndim and all(is_int(d) and -ndim <= d < ndim for d in (start, end)) and (
+                start % ndim <= end % ndim):
+            # The merged size written out: Tensor.flatten's -1 cannot be inferred from an
+            # input of 0 elements (a batch of 0), which torch's Flatten takes.
+            start, end = start % ndim, end % ndim
+            return input.reshape(shape[:start] + (math.prod(shape[start:end + 1]),)
+                                 + shape[end + 1:])
+        return input.flatten(start, end)  # its errors, and a 0-d input
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
