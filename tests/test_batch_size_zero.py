@@ -35,6 +35,12 @@ LAYERS = {
     "BatchNorm1d eval": (lambda nn: nn.BatchNorm1d(4).eval(), (0, 4), True),
     "BatchNorm1d eval (N, C, L)": (lambda nn: nn.BatchNorm1d(4).eval(), (0, 4, 3), True),
     "BatchNorm2d eval": (lambda nn: nn.BatchNorm2d(2).eval(), (0, 2, 3, 3), True),
+    "BatchNorm1d train": (lambda nn: nn.BatchNorm1d(4), (0, 4), True),
+    "BatchNorm1d train (N, C, L)": (lambda nn: nn.BatchNorm1d(4, momentum=None), (0, 4, 3),
+                                    True),
+    "BatchNorm2d train": (lambda nn: nn.BatchNorm2d(2), (0, 2, 3, 3), True),
+    "BatchNorm2d without running stats": (
+        lambda nn: nn.BatchNorm2d(2, track_running_stats=False).eval(), None, True),
     "LayerNorm": (lambda nn: nn.LayerNorm(4), (0, 4), True),
     "GroupNorm": (lambda nn: nn.GroupNorm(1, 2), (0, 2, 3, 3), True),
     "MaxPool2d": (lambda nn: nn.MaxPool2d(2), (0, 2, 4, 4), True),
@@ -57,6 +63,8 @@ for _name in ["ReLU", "ReLU6", "SiLU", "LeakyReLU", "ELU", "Hardtanh", "Softplus
     LAYERS[_name] = (lambda nn, name=_name: getattr(nn, name)(), (0, 4), True)
 for _name in ["Softmax", "LogSoftmax"]:
     LAYERS[_name] = (lambda nn, name=_name: getattr(nn, name)(dim=1), (0, 4), True)
+LAYERS["BatchNorm2d without running stats"] = LAYERS["BatchNorm2d without running stats"][:1] \
+    + ((0, 2, 3, 3), True)
 
 #: (make the loss, its two inputs from a library (minigrad or torch)), for each reduction
 LOSSES = {
@@ -112,6 +120,41 @@ def test_a_layer_takes_a_batch_of_zero(name):
 def test_a_layer_on_a_batch_of_zero_is_torchs(name):
     torch = pytest.importorskip("torch")
     assert _run_layer(mg, name) == _run_layer(torch, name)
+
+
+def _buffers(module):
+    return {name: value.detach().numpy().tolist() for name, value in module.named_buffers()}
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (0, 2, 4), (0, 2, 3, 3), (1, 2), (1, 2, 1, 1)])
+def test_batch_norm_in_training_on_no_or_one_value_per_channel_is_torchs(shape):
+    """torch refuses exactly one value per channel ("Expected more than 1 value per channel
+    when training"); on none its running statistics stay and num_batches_tracked moves.
+    (A refused call moves torch's count, not minigrad's: docs/pytorch.md.)"""
+    torch = pytest.importorskip("torch")
+    layer = "BatchNorm2d" if len(shape) == 4 else "BatchNorm1d"
+    answers = []
+    for library in (mg, torch):
+        module = getattr(library.nn, layer)(2)
+        try:
+            answers.append(tuple(module(library.randn(*shape)).shape))
+        except ValueError as error:
+            assert "xpected more than 1 value per channel when training" in str(error)
+            answers.append("refused")
+            assert library is torch or int(module.num_batches_tracked.item()) == 0
+            module.num_batches_tracked.zero_()
+        answers.append(_buffers(module))
+    assert answers[:2] == answers[2:]
+
+
+def test_batch_norm_in_training_on_a_batch_of_zero_keeps_its_statistics():
+    module = mnn.BatchNorm2d(2)
+    module(mg.randn(4, 2, 3, 3))
+    before = _buffers(module)
+    assert module(mg.randn(0, 2, 3, 3)).shape == (0, 2, 3, 3)
+    assert _buffers(module)["running_mean"] == before["running_mean"]
+    assert _buffers(module)["running_var"] == before["running_var"]
+    assert _buffers(module)["num_batches_tracked"] == 2
 
 
 def _run_loss(library, name, reduction):

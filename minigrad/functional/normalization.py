@@ -64,7 +64,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                         f"{array_of(input).dtype}")
     channels = shape[1]
     per_channel = int(np.prod(shape)) // max(channels, 1)
-    if training and per_channel <= 1:
+    if training and per_channel == 1:  # 0 values (a batch of 0) give an empty output
         raise ValueError(
             f"batch_norm: expected more than 1 value per channel when training, got input "
             f"shape {shape} ({per_channel} value per channel); the batch variance needs at "

@@ -237,7 +237,9 @@ def batch_norm(x, gamma, beta, eps, stats=None):
     VJP: `batch_norm_grad`.
     """
     axes = (0,) + tuple(range(2, x.ndim))
-    if stats is None:
+    if stats is None and x.size == 0:  # a batch of 0: no statistics, an empty y
+        mean = var = np.full(x.shape[1], np.nan, dtype=x.dtype)
+    elif stats is None:
         mean, var = x.mean(axis=axes), x.var(axis=axes)
     else:
         mean, var = (s.astype(x.dtype, copy=False) for s in stats)
@@ -261,9 +263,9 @@ def batch_norm_grad(grad, saved, gamma, training):
     axes = (0,) + tuple(range(2, grad.ndim))
     sum_g, sum_g_xhat = grad.sum(axis=axes), (grad * xhat).sum(axis=axes)
     scale = _per_channel(gamma * inv_std, grad.ndim)
-    if not training:
+    n = grad.size // max(grad.shape[1], 1)
+    if not training or n == 0:  # (n = 0: an empty batch, nothing to centre)
         return grad * scale, sum_g_xhat, sum_g
-    n = grad.size // grad.shape[1]
     centered = grad - _per_channel(sum_g / n, grad.ndim) - xhat * _per_channel(sum_g_xhat / n,
                                                                               grad.ndim)
     return centered * scale, sum_g_xhat, sum_g

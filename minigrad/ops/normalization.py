@@ -46,8 +46,8 @@ class BatchNorm(Function):
         ctx.kernel = dispatch.batch_norm_kernel(x.shape[0])
         stats = None if training else (running_mean, running_var)
         y, ctx.saved, mean, var = ctx.kernel.forward(x, gamma, beta, eps, stats)
-        if training and running_mean is not None:
-            n = x.size // x.shape[1]
+        n = x.size // max(x.shape[1], 1)
+        if training and running_mean is not None and n > 0:  # a batch of 0 leaves them
             running_mean *= 1 - momentum
             running_mean += momentum * mean
             running_var *= 1 - momentum
