@@ -26,6 +26,17 @@ IDIOMS = {
     'dropout of an int tensor with p=1 or in eval': (
         'x = torch.tensor([1, 2, 3])\nout = (F.dropout(x, 1.0), F.dropout(x, 0.5, training=False))',
         (('int64', [0, 0, 0]), ('int64', [1, 2, 3]))),
+    'a batch of 0 through Conv2d and a training BatchNorm1d': (
+        'out = (torch.nn.Conv2d(2, 3, 3)(torch.zeros(0, 2, 5, 5)).shape[0], tuple(torch.nn.BatchNorm1d(2)(torch.zeros(0, 2)).shape))',
+        (0, (0, 2))),
+    'mse_loss of 0 elements: the mean is NaN, the sum 0': (
+        "x = torch.zeros(0, 3, requires_grad=True)\nloss = F.mse_loss(x, torch.zeros(0, 3))\nloss.backward()\nout = (str(loss.item()), F.mse_loss(x, torch.zeros(0, 3), reduction='sum'), tuple(x.grad.shape))",
+        ('nan', ('float32', 0.0), (0, 3))),
+    'cross_entropy of a batch of 0 with reduction none': (
+        "out = F.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.int64), reduction='none')",
+        ('float32', [])),
+    'Flatten of a batch of 0': (
+        'out = torch.nn.Flatten()(torch.zeros(0, 2, 3)).shape[1]', 6),
 }
 
 #: minigrad's answer where it differs on purpose (docs/pytorch.md: a wrong dtype is a TypeError).

@@ -187,3 +187,16 @@ def test_a_loss_of_a_batch_of_zero_is_torchs(name, reduction):
     got, expected = _run_loss(mg, name, reduction), _run_loss(torch, name, reduction)
     assert got[0] == expected[0] and got[2] == expected[2]
     assert got[1] == expected[1] or (np.isnan(got[1]) and np.isnan(expected[1]))
+
+
+def _run_embedding(library):
+    layer = library.nn.Embedding(5, 3, padding_idx=1)
+    y = layer(library.zeros(0, 4, dtype=library.int64))
+    y.sum().backward()
+    return tuple(y.shape), tuple(layer.weight.grad.shape), float(layer.weight.grad.abs().sum())
+
+
+def test_embedding_of_no_indices_is_torchs():
+    assert _run_embedding(mg) == ((0, 4, 3), (5, 3), 0.0)
+    torch = pytest.importorskip("torch")
+    assert _run_embedding(torch) == _run_embedding(mg)
