@@ -14,6 +14,7 @@ from . import dtypes
 from .ops import shape as shape_ops
 from .generator import Generator, manual_seed, rng  # noqa: F401 (mg.Generator, ...)
 from .tensor import Tensor, _check_device, array_from
+from .tensor_shape import is_int
 
 
 def _shape(shape):
@@ -163,7 +164,7 @@ def randperm(n, *, generator=None, dtype=None, device=None):
 
 def cat(tensors, dim=0, *, axis=None):
     """Join tensors along an existing dim, as torch.cat (`concatenate` is the same)."""
-    return shape_ops.Concatenate.apply(*tensors, axis=dim if axis is None else axis)
+    return shape_ops.Concatenate.apply(*tensors, axis=_joining_dim("cat", dim, axis))
 
 
 concatenate = concat = cat
@@ -171,4 +172,12 @@ concatenate = concat = cat
 
 def stack(tensors, dim=0, *, axis=None):
     """Join same-shaped tensors along a new dim, as torch.stack."""
-    return shape_ops.Stack.apply(*tensors, axis=dim if axis is None else axis)
+    return shape_ops.Stack.apply(*tensors, axis=_joining_dim("stack", dim, axis))
+
+
+def _joining_dim(op, dim, axis):
+    """The dim of cat / stack as an int (its range is the op's to check)."""
+    dim = dim if axis is None else axis
+    if not is_int(dim):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__} {dim!r}")
+    return int(dim)

@@ -253,13 +253,13 @@ class TensorMath:
         """exp(x) / sum(exp(x)) along `dim` (required, as in PyTorch).
         Op: `ops.activation.Softmax`."""
         return ops.activation.Softmax.apply(self, axis=self._dim(_needed_dim("softmax", dim,
-                                                                             axis)))
+                                                                             axis), "softmax"))
 
     def log_softmax(self, dim=None, *, axis=None):
         """x - log(sum(exp(x))) along `dim` (required), computed stably.
         Op: `ops.activation.LogSoftmax`."""
         return ops.activation.LogSoftmax.apply(self, axis=self._dim(_needed_dim(
-            "log_softmax", dim, axis)))
+            "log_softmax", dim, axis), "log_softmax"))
 
     # ----- dtype and device ---------------------------------------------------------------
 

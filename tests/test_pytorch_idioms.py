@@ -15,6 +15,7 @@ import pytest
 
 import minigrad
 import minigrad.nn.functional as minigrad_F
+import idioms_arguments
 import idioms_nn
 import idioms_selection
 
@@ -371,6 +372,7 @@ IDIOMS = {
 
 IDIOMS.update(idioms_selection.IDIOMS)
 IDIOMS.update(idioms_nn.IDIOMS)
+IDIOMS.update(idioms_arguments.IDIOMS)
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
@@ -382,6 +384,7 @@ DELIBERATE = {
     "tensor refuses ragged lists": ("raises", "TypeError"),
 }
 DELIBERATE.update(idioms_nn.DELIBERATE)
+DELIBERATE.update(idioms_arguments.DELIBERATE)
 
 
 def plain(value):

@@ -1,0 +1,81 @@
+"""Every bad argument gets torch's exception type (tests/idioms_arguments.py holds the
+answers, checked against torch in test_pytorch_idioms.py) and a message that names the op
+and the argument, raised where the argument enters, not from numpy inside."""
+
+import builtins
+
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.nn.functional as minigrad_F
+from idioms_arguments import DELIBERATE, IDIOMS
+
+#: idiom name -> what the message must say (a regex): the op, and the argument or the value.
+MESSAGES = {
+    'sum of a float dim': r"sum: dim must be an int.*1\.5",
+    'sum of a str dim': r"sum: dim must be an int.*'1'",
+    'sum of a repeated dim': r"sum: dim 0 appears multiple times",
+    'mean of a repeated dim': r"mean: dim 1 appears multiple times",
+    'amax of a float dim in a tuple': r"amax: dim must be an int.*1\.5",
+    'logsumexp of a float dim': r"logsumexp: dim must be an int.*2\.0",
+    'var of a repeated dim': r"var: dim 0 appears multiple times",
+    'any of a repeated dim': r"any: dim 1 appears multiple times",
+    'squeeze of a float dim': r"squeeze: dim must be an int",
+    'squeeze of a repeated dim': r"squeeze: dim 0 appears multiple times",
+    'max of a float dim': r"max: dim must be an int.*1\.5",
+    'argmax out of range': r"argmax: Dimension out of range.*\[-2, 1\].*5",
+    'softmax of a float dim': r"softmax: dim must be an int",
+    'cumsum of dim None': r"cumsum: dim must be an int.*None",
+    'transpose of dim None': r"transpose: dim must be an int.*None",
+    'permute of a repeated dim': r"permute: dim 0 appears multiple times",
+    'permute of -1 and 1': r"permute: dim 1 appears multiple times",
+    'permute of a float dim': r"permute: dim must be an int.*1\.5",
+    'flatten out of range': r"flatten: Dimension out of range",
+    'unsqueeze of dim None': r"unsqueeze: dim must be an int.*None",
+    'unsqueeze of a float dim': r"unsqueeze: dim must be an int.*2\.0",
+    'unsqueeze out of range': r"unsqueeze: Dimension out of range.*\[-3, 2\]",
+    'cat of a float dim': r"cat: dim must be an int.*2\.0",
+    'stack of a float dim': r"stack: dim must be an int.*1\.5",
+    'stack of a str dim': r"stack: dim must be an int.*'1'",
+    'gather of dim None': r"gather: dim must be an int.*None",
+    'sort out of range': r"sort: Dimension out of range",
+    'topk of a float dim': r"topk: dim must be an int",
+    'index_select out of range': r"index_select: Dimension out of range",
+    'narrow of a float start': r"narrow: start and length must be an int.*1\.5",
+    'narrow of a str start': r"narrow: start and length must be an int.*'0'",
+    'select of a float index': r"select: index must be an int.*1\.5",
+    'select of a str index': r"select: index must be an int.*'0'",
+    'roll of a float shift': r"roll: shifts must be an int.*1\.5",
+    'roll of a str shift': r"roll: shifts must be an int.*'a'",
+    'flip of a repeated dim': r"flip: dim 0 appears multiple times",
+    'split of 0': r"split: split_size must be >= 1.*got 0",
+    'split of -1': r"split: split_size must be >= 1.*got -1",
+    'split of a float size': r"split: split_size_or_sections must be an int",
+    'split of negative sizes': r"split: the sizes must not be negative",
+    'chunk of 0': r"chunk: chunks must be greater than 0, got 0",
+    'chunk of -1': r"chunk: chunks must be greater than 0, got -1",
+    'chunk of a float': r"chunk: chunks must be an int.*1\.5",
+}
+
+
+def _raises(name, answer):
+    answer = DELIBERATE.get(name, answer)
+    return isinstance(answer, tuple) and answer[:1] == ("raises",)
+
+
+def test_every_error_idiom_has_its_message():
+    raising = {name for name, (_, answer) in IDIOMS.items() if _raises(name, answer)}
+    assert raising == set(MESSAGES)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_the_message_names_the_op_and_the_argument(name):
+    snippet, answer = IDIOMS[name]
+    kind = getattr(builtins, DELIBERATE.get(name, answer)[1])
+    scope = {"torch": minigrad, "F": minigrad_F, "np": np}
+    with pytest.raises(kind, match=MESSAGES[name]) as caught:
+        exec(snippet, scope)
+    # raised by minigrad's own check, not by numpy or Python inside
+    frame = caught.traceback[-1]
+    assert "minigrad" in str(frame.path) and "numpy" not in str(frame.path), str(frame.path)
