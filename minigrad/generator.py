@@ -81,9 +81,18 @@ def _described(value):
     return type(value).__name__ + (f" of dtype {dtype}" if dtype is not None else "")
 
 
-def rng(generator=None):
+def check_generator(op, generator):
+    """TypeError unless generator is None, an mg.Generator or a numpy Generator (minigrad's
+    addition: torch takes only its own)."""
+    if generator is not None and not isinstance(generator, (Generator, np.random.Generator)):
+        raise TypeError(f"{op}: generator must be an mg.Generator (or a numpy Generator), "
+                        f"got {type(generator).__name__}")
+
+
+def rng(generator=None, op="generator"):
     """The numpy Generator behind `generator` (an mg.Generator, a numpy Generator, or None
-    for the default one)."""
+    for the default one); TypeError, naming `op`, for anything else."""
+    check_generator(op, generator)
     if generator is None:
         return default_generator.rng
     return generator.rng if isinstance(generator, Generator) else generator
