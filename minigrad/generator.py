@@ -21,7 +21,15 @@ class Generator:
         self.rng = np.random.default_rng()
 
     def manual_seed(self, seed):
-        self.rng = np.random.default_rng(seed)
+        """Reseed from an int in [-2**63, 2**64), as torch: a negative seed counts modulo
+        2**64 (-1 is 2**64 - 1). A numpy integer is taken as a Python one. Returns self."""
+        if not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
+            raise RuntimeError(f"manual_seed: seed must be an int, got {type(seed).__name__} "
+                               f"{seed!r}")
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError(f"manual_seed: seed must be in [-2**63, 2**64) (torch's 64 bits), "
+                             f"got {seed}")
+        self.rng = np.random.default_rng(int(seed) % 2 ** 64)
         return self
 
     def get_state(self):
@@ -62,7 +70,13 @@ default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Reseed the default generator; returns it, as torch.manual_seed."""
+    """Reseed the default generator; returns it, as torch.manual_seed, which takes what
+    int() takes (1.5 is 1, '3' is 3) where Generator.manual_seed wants an int."""
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"manual_seed: seed must be an int (or what int() takes), got "
+                          f"{type(seed).__name__} {seed!r}") from None
     return default_generator.manual_seed(seed)
 
 

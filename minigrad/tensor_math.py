@@ -109,6 +109,9 @@ class TensorMath:
         return ops.arithmetic.MatMul.apply(other, self)
 
     def __neg__(self):
+        if self.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
+                               "to invert a mask write ~mask")
         return ops.arithmetic.Neg.apply(self)
 
     def __abs__(self):

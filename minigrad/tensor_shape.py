@@ -87,7 +87,15 @@ class TensorShape:
     def reshape(self, *shape):
         """The same elements in a new shape: `x.reshape(2, -1)` or `x.reshape((2, -1))`.
         `view` is the same method. Op: `ops.shape.Reshape`."""
-        return ops.shape.Reshape.apply(self, shape=_sizes(shape))
+        shape = check_ints("reshape", "shape", _sizes(shape))
+        for i, n in enumerate(shape):
+            if n < -1:
+                raise RuntimeError(f"reshape: invalid shape dimension {n} at index {i} of "
+                                   f"shape {list(shape)}")
+        if shape.count(-1) > 1:
+            raise RuntimeError(f"reshape: only one dimension can be inferred (-1), got shape "
+                               f"{list(shape)}")
+        return ops.shape.Reshape.apply(self, shape=shape)
 
     view = reshape
 
@@ -150,7 +158,7 @@ class TensorShape:
 
     def expand(self, *sizes):
         """Broadcast to a larger shape (-1 keeps a size). Op: `ops.shape.Expand`."""
-        sizes = _sizes(sizes)
+        sizes = check_ints("expand", "sizes", _sizes(sizes))
         lead = len(sizes) - self.ndim
         if lead < 0:
             raise RuntimeError(f"expand: the number of sizes ({len(sizes)}) must be at least "
@@ -164,7 +172,7 @@ class TensorShape:
 
     def repeat(self, *sizes):
         """Tile the tensor sizes[i] times along each axis, as torch.repeat (numpy's tile)."""
-        sizes = _sizes(sizes)
+        sizes = check_ints("repeat", "repeats", _sizes(sizes))
         if len(sizes) < self.ndim:
             raise RuntimeError("repeat: the number of repeats can not be smaller than the "
                                "number of dims")

@@ -112,9 +112,52 @@ IDIOMS = {
                                ('raises', 'TypeError')),
     'randn of a numpy generator': (
         "out = torch.randn(3, generator=np.random.default_rng(0)).shape", ('raises', 'TypeError')),
+
+    # ----- seeds
+    'Generator.manual_seed(-1) is 2**64 - 1': (
+        "a = torch.randn(3, generator=torch.Generator().manual_seed(-1))\nb = torch.randn(3, generator=torch.Generator().manual_seed(2 ** 64 - 1))\nout = bool((a == b).all())",
+        True),
+    "Generator.manual_seed('a')": ("out = torch.Generator().manual_seed('a')",
+                                   ('raises', 'RuntimeError')),
+    'Generator.manual_seed(1.5)': ("out = torch.Generator().manual_seed(1.5)",
+                                   ('raises', 'RuntimeError')),
+    'Generator.manual_seed(True)': ("out = torch.Generator().manual_seed(True)",
+                                    ('raises', 'RuntimeError')),
+    'Generator.manual_seed(None)': ("out = torch.Generator().manual_seed(None)",
+                                    ('raises', 'RuntimeError')),
+    'Generator.manual_seed(2**70)': ("out = torch.Generator().manual_seed(2 ** 70)",
+                                     ('raises', 'ValueError')),
+    'Generator.manual_seed(2**64)': ("out = torch.Generator().manual_seed(2 ** 64)",
+                                     ('raises', 'ValueError')),
+    'Generator.manual_seed(-2**63 - 1)': ("out = torch.Generator().manual_seed(-2 ** 63 - 1)",
+                                          ('raises', 'ValueError')),
+    'manual_seed(-1)': ("out = type(torch.manual_seed(-1)).__name__", 'Generator'),
+    "manual_seed('a')": ("out = torch.manual_seed('a')", ('raises', 'ValueError')),
+    'manual_seed(None)': ("out = torch.manual_seed(None)", ('raises', 'TypeError')),
+    'manual_seed(1.5) is manual_seed(1)': (
+        "a = torch.manual_seed(1.5).get_state()\nb = torch.manual_seed(1).get_state()\nout = bool((a == b).all())", True),
+    'Generator.manual_seed(np.int64(3))': (
+        "out = type(torch.Generator().manual_seed(np.int64(3))).__name__", ('raises', 'TypeError')),
+
+    # ----- operators and shapes
+    'negation of a bool tensor': ("out = -torch.ones(3, dtype=torch.bool)",
+                                  ('raises', 'RuntimeError')),
+    "tensor times 'a'": ("out = torch.ones(3) * 'a'", ('raises', 'TypeError')),
+    "'a' plus a tensor": ("out = 'a' + torch.ones(3)", ('raises', 'TypeError')),
+    'where of shapes that do not broadcast': (
+        "out = torch.where(torch.ones(3, dtype=torch.bool), torch.ones(2), torch.ones(3))",
+        ('raises', 'RuntimeError')),
+    'reshape of -2': (X + "out = x.reshape(-2, 6)", ('raises', 'RuntimeError')),
+    'reshape of two -1': (X + "out = x.reshape(-1, -1)", ('raises', 'RuntimeError')),
+    'reshape of a float size': (X + "out = x.reshape((2.5, 2))", ('raises', 'TypeError')),
+    'view of a str size': (X + "out = x.view(('a', 2))", ('raises', 'TypeError')),
+    'expand of a float size': (X + "out = x.expand((2.5, 4))", ('raises', 'TypeError')),
+    'repeat of a float': (X + "out = x.repeat((1.5, 1))", ('raises', 'TypeError')),
 }
 
 DELIBERATE = {
+    # numpy integers are accepted wherever a Python int is (docs/pytorch.md)
+    'Generator.manual_seed(np.int64(3))': 'Generator',
     # minigrad's generator= also takes a numpy Generator (docs/pytorch.md)
     'randn of a numpy generator': (3,),
 }

@@ -102,6 +102,26 @@ MESSAGES = {
     'randint of generator 5': r"randint: generator must be an mg.Generator",
     'randperm of generator 5': r"randperm: generator must be an mg.Generator",
     'normal_ of generator 5': r"normal_: generator must be an mg.Generator",
+    "Generator.manual_seed('a')": r"manual_seed: seed must be an int.*'a'",
+    'Generator.manual_seed(1.5)': r"manual_seed: seed must be an int.*1\.5",
+    'Generator.manual_seed(True)': r"manual_seed: seed must be an int.*True",
+    'Generator.manual_seed(None)': r"manual_seed: seed must be an int.*None",
+    'Generator.manual_seed(2**70)': r"manual_seed: seed must be in \[-2\*\*63, 2\*\*64\)",
+    'Generator.manual_seed(2**64)': r"manual_seed: seed must be in",
+    'Generator.manual_seed(-2**63 - 1)': r"manual_seed: seed must be in",
+    "manual_seed('a')": r"manual_seed: seed must be an int.*'a'",
+    'manual_seed(None)': r"manual_seed: seed must be an int.*None",
+    'negation of a bool tensor': r"Negation, the `-` operator, on a bool tensor.*~mask",
+    "tensor times 'a'": r"a tensor and str \('a'\)",
+    "'a' plus a tensor": r"str \('a'\)",
+    'where of shapes that do not broadcast': r"where: the shapes of condition \(3,\), input "
+                                             r"\(2,\) and other \(3,\) do not broadcast",
+    'reshape of -2': r"reshape: invalid shape dimension -2 at index 0",
+    'reshape of two -1': r"reshape: only one dimension can be inferred",
+    'reshape of a float size': r"reshape: shape must be an int.*2\.5",
+    'view of a str size': r"reshape: shape must be an int.*'a'",
+    'expand of a float size': r"expand: sizes must be an int.*2\.5",
+    'repeat of a float': r"repeat: repeats must be an int.*1\.5",
 }
 
 
