@@ -5,6 +5,10 @@ message names the op and the argument. DELIBERATE holds minigrad's answer where 
 on purpose (docs/pytorch.md says why)."""
 
 X = "x = torch.ones(3, 4)\n"
+SGD = "w = torch.nn.Parameter(torch.ones(3))\nopt = torch.optim.SGD([w], lr=0.1)\n"
+SGD_GROUP = "{'params': [0], 'lr': 0.1, 'momentum': 0.9}"
+STEP = SGD + "sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2)\n"
+LINEAR = "lin = torch.nn.Linear(2, 2)\n"
 
 IDIOMS = {
     # ----- dims: a dim that is not an int, out of range, or repeated
@@ -153,9 +157,98 @@ IDIOMS = {
     'view of a str size': (X + "out = x.view(('a', 2))", ('raises', 'TypeError')),
     'expand of a float size': (X + "out = x.expand((2.5, 4))", ('raises', 'TypeError')),
     'repeat of a float': (X + "out = x.repeat((1.5, 1))", ('raises', 'TypeError')),
+
+    # ----- optimizers, schedulers and their checkpoints
+    'a param group without params': (
+        "w = torch.nn.Parameter(torch.ones(3))\nout = torch.optim.SGD([{'lr': 0.1}], lr=0.1)",
+        ('raises', 'KeyError')),
+    'add_param_group without params': (SGD + "out = opt.add_param_group({'lr': 0.1})",
+                                       ('raises', 'KeyError')),
+    'Adam of a param group without params': ("out = torch.optim.Adam([{'lr': 0.1}])",
+                                             ('raises', 'KeyError')),
+    'params as a dict': (
+        "w = torch.nn.Parameter(torch.ones(3))\nout = torch.optim.SGD({'params': [w]}, lr=0.1)",
+        ('raises', 'TypeError')),
+    'params None': ("out = torch.optim.SGD(None, lr=0.1)", ('raises', 'TypeError')),
+    'params 5': ("out = torch.optim.SGD(5, lr=0.1)", ('raises', 'TypeError')),
+    'optimizer state_dict None': (SGD + "out = opt.load_state_dict(None)",
+                                  ('raises', 'AttributeError')),
+    'optimizer state_dict a list': (SGD + "out = opt.load_state_dict([])",
+                                    ('raises', 'TypeError')),
+    'optimizer state_dict without param_groups': (
+        SGD + "out = opt.load_state_dict({'state': {}})", ('raises', 'KeyError')),
+    'optimizer state_dict without state': (
+        SGD + "out = opt.load_state_dict({'param_groups': [" + SGD_GROUP + "]})",
+        ('raises', 'KeyError')),
+    'optimizer state_dict of two groups for one': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': [" + SGD_GROUP + ", "
+        + SGD_GROUP + "]})", ('raises', 'ValueError')),
+    'optimizer state_dict of too many params': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': [{'params': [0, 1], "
+        "'lr': 0.1}]})", ('raises', 'ValueError')),
+    'optimizer state_dict group without params': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': [{'lr': 0.1}]})",
+        ('raises', 'KeyError')),
+    'optimizer state_dict group None': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': [None]})",
+        ('raises', 'TypeError')),
+    'optimizer state_dict params not a list': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': [{'params': 0}]})",
+        ('raises', 'TypeError')),
+    'optimizer state_dict param_groups None': (
+        SGD + "out = opt.load_state_dict({'state': {}, 'param_groups': None})",
+        ('raises', 'TypeError')),
+    'optimizer state_dict state None': (
+        SGD + "out = opt.load_state_dict({'state': None, 'param_groups': [" + SGD_GROUP + "]})",
+        ('raises', 'AttributeError')),
+    'optimizer state_dict state of an unknown index': (
+        SGD + "out = opt.load_state_dict({'state': {5: {}}, 'param_groups': [" + SGD_GROUP
+        + "]})", None),
+    'optimizer state_dict state entry None': (
+        SGD + "out = opt.load_state_dict({'state': {0: None}, 'param_groups': [" + SGD_GROUP
+        + "]})", None),
+    'optimizer state_dict of a wrong-shaped buffer': (
+        SGD + "out = opt.load_state_dict({'state': {0: {'momentum_buffer': torch.ones(5)}}, "
+        "'param_groups': [" + SGD_GROUP + "]})", None),
+    'scheduler state_dict None': (STEP + "out = sched.load_state_dict(None)",
+                                  ('raises', 'TypeError')),
+    'scheduler state_dict a list': (STEP + "out = sched.load_state_dict([1])",
+                                    ('raises', 'TypeError')),
+    'scheduler state_dict of an unknown key': (
+        STEP + "out = sched.load_state_dict({'bogus': 1})", None),
+    'scheduler state_dict of a str last_epoch': (
+        STEP + "sched.load_state_dict({'last_epoch': 'a'})\nopt.step()\nout = sched.step()",
+        ('raises', 'TypeError')),
+    'scheduler state_dict of base_lrs None': (
+        STEP + "sched.load_state_dict({'base_lrs': None})\nout = sched.get_last_lr()",
+        [0.1]),
+    'Module.load_state_dict(None)': (LINEAR + "out = lin.load_state_dict(None)",
+                                     ('raises', 'TypeError')),
+    'Module.load_state_dict of a list': (LINEAR + "out = lin.load_state_dict([1])",
+                                         ('raises', 'TypeError')),
+    'Module.load_state_dict of a str': (LINEAR + "out = lin.load_state_dict('a')",
+                                        ('raises', 'TypeError')),
+    'Module.load_state_dict of int keys': (LINEAR + "out = lin.load_state_dict({1: torch.ones(2)})",
+                                           ('raises', 'AttributeError')),
+    'Module.load_state_dict of a str value': (
+        LINEAR + "out = lin.load_state_dict({'weight': 'a', 'bias': torch.ones(2)})",
+        ('raises', 'RuntimeError')),
+    'Module.load_state_dict of a bool weight casts': (
+        LINEAR + "lin.load_state_dict({'weight': torch.ones(2, 2, dtype=torch.bool), 'bias': torch.zeros(2)})\nout = lin.weight",
+        ('float32', [[1.0, 1.0], [1.0, 1.0]])),
 }
 
 DELIBERATE = {
+    # a checkpoint of the wrong form is a TypeError, not an AttributeError from inside, and
+    # state torch would keep silently until a later step fails is refused (docs/pytorch.md)
+    'optimizer state_dict None': ('raises', 'TypeError'),
+    'optimizer state_dict state None': ('raises', 'TypeError'),
+    'optimizer state_dict state of an unknown index': ('raises', 'ValueError'),
+    'optimizer state_dict state entry None': ('raises', 'TypeError'),
+    'optimizer state_dict of a wrong-shaped buffer': ('raises', 'ValueError'),
+    'scheduler state_dict of an unknown key': ('raises', 'ValueError'),
+    'scheduler state_dict of base_lrs None': ('raises', 'TypeError'),
+    'Module.load_state_dict of int keys': ('raises', 'TypeError'),
     # numpy integers are accepted wherever a Python int is (docs/pytorch.md)
     'Generator.manual_seed(np.int64(3))': 'Generator',
     # minigrad's generator= also takes a numpy Generator (docs/pytorch.md)

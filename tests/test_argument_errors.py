@@ -122,6 +122,46 @@ MESSAGES = {
     'view of a str size': r"reshape: shape must be an int.*'a'",
     'expand of a float size': r"expand: sizes must be an int.*2\.5",
     'repeat of a float': r"repeat: repeats must be an int.*1\.5",
+    'a param group without params': r"SGD: a param group must have a 'params' key.*\['lr'\]",
+    'add_param_group without params': r"SGD: a param group must have a 'params' key",
+    'Adam of a param group without params': r"Adam: a param group must have a 'params' key",
+    'params as a dict': r"SGD: params should be an iterable.*got dict; for one param group",
+    'params None': r"SGD: params should be an iterable.*got NoneType",
+    'params 5': r"SGD: params should be an iterable.*got int",
+    'optimizer state_dict None': r"SGD.load_state_dict: expected a dict.*got NoneType",
+    'optimizer state_dict a list': r"SGD.load_state_dict: expected a dict.*got list",
+    'optimizer state_dict without param_groups': r"SGD.load_state_dict: .*no 'param_groups' key",
+    'optimizer state_dict without state': r"SGD.load_state_dict: .*no 'state' key",
+    'optimizer state_dict of two groups for one': r"SGD.load_state_dict: the checkpoint has 2 "
+                                                  r"param groups, this optimizer 1",
+    'optimizer state_dict of too many params': r"SGD.load_state_dict: param group 0 has 2 "
+                                               r"parameters in the checkpoint but 1 here",
+    'optimizer state_dict group without params': r"SGD.load_state_dict: param group 0 has no "
+                                                 r"'params' key",
+    'optimizer state_dict group None': r"SGD.load_state_dict: param group 0 must be a dict",
+    'optimizer state_dict params not a list': r"SGD.load_state_dict: param group 0's 'params' "
+                                              r"must be a list",
+    'optimizer state_dict param_groups None': r"SGD.load_state_dict: 'param_groups' must be a list",
+    'optimizer state_dict state None': r"SGD.load_state_dict: 'state' must be a dict",
+    'optimizer state_dict state of an unknown index': r"SGD.load_state_dict: the checkpoint has "
+                                                      r"state for parameter 5",
+    'optimizer state_dict state entry None': r"SGD.load_state_dict: the state of parameter 0 "
+                                             r"must be a dict, got NoneType",
+    'optimizer state_dict of a wrong-shaped buffer': r"SGD.load_state_dict: state "
+                                                     r"'momentum_buffer' of parameter 0 has shape "
+                                                     r"\(5,\), the parameter \(3,\)",
+    'scheduler state_dict None': r"StepLR.load_state_dict: expected a dict.*got NoneType",
+    'scheduler state_dict a list': r"StepLR.load_state_dict: expected a dict.*got list",
+    'scheduler state_dict of an unknown key': r"StepLR.load_state_dict: unknown keys \['bogus'\]",
+    'scheduler state_dict of a str last_epoch': r"StepLR.load_state_dict: 'last_epoch' must be a "
+                                                r"number.*got str",
+    'scheduler state_dict of base_lrs None': r"StepLR.load_state_dict: 'base_lrs' must be a list",
+    'Module.load_state_dict(None)': r"load_state_dict: expected a dict.*got NoneType",
+    'Module.load_state_dict of a list': r"load_state_dict: expected a dict.*got list",
+    'Module.load_state_dict of a str': r"load_state_dict: expected a dict.*got str",
+    'Module.load_state_dict of int keys': r"load_state_dict: the keys must be str.*int 1",
+    'Module.load_state_dict of a str value': r"(?s)load_state_dict: cannot load into Linear.*"
+                                             r"'weight': expected a Tensor, got str",
 }
 
 
