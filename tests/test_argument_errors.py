@@ -185,3 +185,111 @@ def test_the_message_names_the_op_and_the_argument(name):
     # raised by minigrad's own check, not by numpy or Python inside
     frame = caught.traceback[-1]
     assert "minigrad" in str(frame.path) and "numpy" not in str(frame.path), str(frame.path)
+
+
+def _stepped(make_optimizer):
+    w = minigrad.nn.Parameter(minigrad.tensor([1.0, -2.0, 3.0]))
+    opt = make_optimizer([w])
+    for _ in range(2):
+        (w * w).sum().backward()
+        opt.step()
+        opt.zero_grad()
+    return w
+
+
+def _lrs(make_scheduler):
+    w = minigrad.nn.Parameter(minigrad.ones(2))
+    opt = minigrad.optim.SGD([w], lr=1.0)
+    sched = make_scheduler(opt)
+    lrs = []
+    for _ in range(4):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    return lrs
+
+
+nn, optim, data = minigrad.nn, minigrad.optim, minigrad.utils.data
+X4 = np.arange(32.0, dtype=np.float32).reshape(1, 2, 4, 4)
+
+#: name -> f(i, f): the same computation, where i(...) and f(...) make the ints and the floats
+#: (Python numbers, or numpy scalars).
+NUMPY_SCALAR_CASES = {
+    "SGD lr, momentum, dampening, weight_decay": lambda i, f: _stepped(lambda p: optim.SGD(
+        p, lr=f(0.1), momentum=f(0.9), dampening=f(0.1), weight_decay=f(0.01))),
+    "Adam lr, betas, eps, weight_decay": lambda i, f: _stepped(lambda p: optim.Adam(
+        p, lr=f(0.1), betas=(f(0.8), f(0.99)), eps=f(1e-6), weight_decay=f(0.01))),
+    "AdamW, RMSprop, Adagrad, Adadelta": lambda i, f: [_stepped(lambda p: cls(p, lr=f(0.1)))
+                                                       for cls in (optim.AdamW, optim.RMSprop,
+                                                                   optim.Adagrad,
+                                                                   optim.Adadelta)],
+    "Dropout p (eval) and dropout p=0": lambda i, f: (
+        nn.Dropout(p=f(0.5)).eval()(minigrad.ones(3)),
+        minigrad_F.dropout(minigrad.ones(3), p=f(0.0))),
+    "LeakyReLU negative_slope": lambda i, f: nn.LeakyReLU(f(0.1))(minigrad.tensor([-1.0, 2.0])),
+    "leaky_relu negative_slope": lambda i, f: minigrad_F.leaky_relu(minigrad.tensor([-1.0]),
+                                                                    f(0.2)),
+    "Conv2d kernel_size, stride, padding": lambda i, f: nn.Conv2d(
+        2, 3, i(3), stride=i(2), padding=i(1)).weight.shape + nn.Conv2d(
+        2, 3, i(3), stride=i(2), padding=i(1))(minigrad.tensor(X4)).shape,
+    "max_pool2d and avg_pool2d": lambda i, f: (
+        minigrad_F.max_pool2d(minigrad.tensor(X4), i(2), i(2)),
+        minigrad_F.avg_pool2d(minigrad.tensor(X4), i(2), i(1), i(1))),
+    "dims of sum, softmax, transpose, cat, gather, topk, narrow": lambda i, f: (
+        minigrad.tensor(X4).sum(i(1)), minigrad.tensor(X4).sum((i(0), i(-1))),
+        minigrad.tensor(X4).softmax(i(-1)), minigrad.tensor(X4).transpose(i(1), i(2)),
+        minigrad.cat([minigrad.ones(2), minigrad.zeros(1)], i(0)),
+        minigrad.tensor(X4).topk(i(2), i(3)).values, minigrad.tensor(X4).narrow(i(2), i(1), i(2)),
+        minigrad.tensor(X4).unsqueeze(i(0)).shape, minigrad.tensor(X4).split(i(1), i(1))[0]),
+    "sizes of zeros, ones, full, randn, reshape, view, arange, eye": lambda i, f: (
+        minigrad.zeros(i(2), i(3)), minigrad.ones((i(2),)), minigrad.full((i(2),), f(1.5)),
+        minigrad.randn(i(2), i(3)).shape, minigrad.tensor(X4).reshape(i(2), i(-1)).shape,
+        minigrad.tensor(X4).view((i(4), i(8))).shape, minigrad.arange(i(1), i(7), i(2)),
+        minigrad.eye(i(2)), minigrad.linspace(f(0.0), f(1.0), i(3)),
+        minigrad.randint(i(0), i(5), (i(2),)).shape, minigrad.randperm(i(4)).shape),
+    "fill values": lambda i, f: (minigrad.full((2,), i(3)), minigrad.full((2,), f(0.5)),
+                                 minigrad.ones(2).fill_(f(2.5)),
+                                 minigrad.ones(2).masked_fill(minigrad.tensor([True, False]),
+                                                              f(0.5))),
+    "clamp bounds": lambda i, f: (minigrad.tensor([-2.0, 0.5, 3.0]).clamp(f(-1.0), f(1.0)),
+                                  minigrad.tensor([-2, 0, 3]).clamp(min=i(0))),
+    "Generator and manual_seed seeds": lambda i, f: (
+        minigrad.randn(3, generator=minigrad.Generator().manual_seed(i(7))),
+        minigrad.manual_seed(i(3)) and minigrad.rand(2)),
+    "DataLoader batch_size": lambda i, f: [b[0].shape for b in data.DataLoader(
+        data.TensorDataset(minigrad.ones(5, 2)), batch_size=i(2))],
+    "RandomSampler and DataLoader generator seeds": lambda i, f: [b[0] for b in data.DataLoader(
+        data.TensorDataset(minigrad.arange(6)), batch_size=i(3), shuffle=True,
+        generator=minigrad.Generator().manual_seed(i(1)))],
+    "StepLR step_size and gamma": lambda i, f: _lrs(lambda o: optim.lr_scheduler.StepLR(
+        o, step_size=i(2), gamma=f(0.5))),
+    "CosineAnnealingLR T_max and eta_min": lambda i, f: _lrs(
+        lambda o: optim.lr_scheduler.CosineAnnealingLR(o, T_max=i(3), eta_min=f(0.1))),
+    "ExponentialLR and MultiStepLR": lambda i, f: (
+        _lrs(lambda o: optim.lr_scheduler.ExponentialLR(o, gamma=f(0.9))),
+        _lrs(lambda o: optim.lr_scheduler.MultiStepLR(o, milestones=[i(1), i(3)],
+                                                      gamma=f(0.5)))),
+}
+
+
+def _plain(value):
+    if isinstance(value, minigrad.Tensor):
+        return (value.dtype.name, value.tolist())
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("kinds", [(np.int64, np.float32), (np.int32, np.float64)],
+                         ids=["int64-float32", "int32-float64"])
+@pytest.mark.parametrize("name", sorted(NUMPY_SCALAR_CASES))
+def test_numpy_scalars_are_taken_wherever_a_python_number_is(name, kinds):
+    """np.float32(0.5) or np.int64(3) gives what 0.5 or 3 gives (up to the float32 rounding
+    of the value itself)."""
+    int_kind, float_kind = kinds
+    case = NUMPY_SCALAR_CASES[name]
+    minigrad.manual_seed(0)
+    as_python = _plain(case(int, lambda v: float(float_kind(v))))
+    minigrad.manual_seed(0)
+    as_numpy = _plain(case(int_kind, float_kind))
+    assert as_numpy == as_python

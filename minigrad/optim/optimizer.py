@@ -89,6 +89,10 @@ class Optimizer:
             param_group["param_names"] = names
         for key, default in self.defaults.items():
             param_group.setdefault(key, default)
+        for key, value in param_group.items():
+            # np.float32(0.1) means 0.1, as in torch: as a Python number it stays a weak
+            # scalar in the numpy update math, so the step is the same as for 0.1 itself.
+            param_group[key] = _python_numbers(value) if key != "params" else value
         known = {id(p) for group in self.param_groups for p in group["params"]}
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{name}: a parameter appears twice in one param group (it would "
@@ -211,6 +215,15 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
         return text + ")"
+
+
+def _python_numbers(value):
+    """value with numpy scalars, also inside a tuple (betas), as Python numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return tuple(_python_numbers(v) for v in value)
+    return value
 
 
 def _checked_state_dict(op, state_dict):
