@@ -8,6 +8,7 @@ X = "x = torch.ones(3, 4)\n"
 SGD = "w = torch.nn.Parameter(torch.ones(3))\nopt = torch.optim.SGD([w], lr=0.1)\n"
 SGD_GROUP = "{'params': [0], 'lr': 0.1, 'momentum': 0.9}"
 STEP = SGD + "sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2)\n"
+DS = "DL = torch.utils.data.DataLoader\nds = torch.utils.data.TensorDataset(torch.ones(4, 2))\n"
 LINEAR = "lin = torch.nn.Linear(2, 2)\n"
 
 IDIOMS = {
@@ -236,9 +237,29 @@ IDIOMS = {
     'Module.load_state_dict of a bool weight casts': (
         LINEAR + "lin.load_state_dict({'weight': torch.ones(2, 2, dtype=torch.bool), 'bias': torch.zeros(2)})\nout = lin.weight",
         ('float32', [[1.0, 1.0], [1.0, 1.0]])),
+
+    # ----- DataLoader seeds
+    'DataLoader of generator 5': (DS + "out = list(DL(ds, shuffle=True, generator=5))",
+                                  ('raises', 'TypeError')),
+    "DataLoader of generator 'x'": (DS + "out = list(DL(ds, shuffle=True, generator='x'))",
+                                    ('raises', 'TypeError')),
+    'RandomSampler of generator 5': (DS + "out = list(torch.utils.data.RandomSampler(ds, "
+                                     "generator=5))", ('raises', 'TypeError')),
+    'random_split of generator 5': (DS + "out = torch.utils.data.random_split(ds, [2, 2], "
+                                    "generator=5)", ('raises', 'TypeError')),
+    'DataLoader of a numpy generator': (
+        DS + "out = len(list(DL(ds, shuffle=True, generator=np.random.default_rng(0))))",
+        ('raises', 'TypeError')),
+    'DataLoader of a seed -1': (
+        DS + "out = len(list(DL(ds, shuffle=True, generator=torch.Generator().manual_seed(-1))))",
+        4),
+    'DataLoader of a numpy batch_size': (DS + "out = len(list(DL(ds, batch_size=np.int64(2))))",
+                                         ('raises', 'ValueError')),
 }
 
 DELIBERATE = {
+    'DataLoader of a numpy generator': 4,
+    'DataLoader of a numpy batch_size': 2,
     # a checkpoint of the wrong form is a TypeError, not an AttributeError from inside, and
     # state torch would keep silently until a later step fails is refused (docs/pytorch.md)
     'optimizer state_dict None': ('raises', 'TypeError'),

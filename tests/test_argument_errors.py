@@ -162,6 +162,10 @@ MESSAGES = {
     'Module.load_state_dict of int keys': r"load_state_dict: the keys must be str.*int 1",
     'Module.load_state_dict of a str value': r"(?s)load_state_dict: cannot load into Linear.*"
                                              r"'weight': expected a Tensor, got str",
+    'DataLoader of generator 5': r"DataLoader: generator must be an mg.Generator.*got int",
+    "DataLoader of generator 'x'": r"DataLoader: generator must be an mg.Generator.*got str",
+    'RandomSampler of generator 5': r"RandomSampler: generator must be an mg.Generator",
+    'random_split of generator 5': r"random_split: generator must be an mg.Generator",
 }
 
 
