@@ -219,6 +219,11 @@ class TensorMath:
     def clamp(self, min=None, max=None):
         """Limit the values to [min, max] (either may be None). `clip` is the same method.
         Op: `ops.elementwise.Clip`."""
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None and not isinstance(bound, (bool, int, float, np.number,
+                                                            tensor_module.Tensor)):
+                raise TypeError(f"clamp: {name} must be a number or a Tensor, got "
+                                f"{type(bound).__name__} {bound!r}")
         common = dtypes.result_type(self, *(b for b in (min, max) if b is not None))
         if isinstance(min, tensor_module.Tensor) or isinstance(max, tensor_module.Tensor):
             # Tensor bounds, elementwise: max(x, min) then min(., max), as torch applies them.

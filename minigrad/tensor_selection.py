@@ -90,6 +90,9 @@ class TensorSelection:
         except ValueError:
             raise RuntimeError(f"masked_fill: the mask's shape {mask.shape} does not broadcast "
                                f"with the tensor's {tuple(self.shape)}") from None
+        if not isinstance(value, (bool, int, float, np.number, tensor_module.Tensor)):
+            raise TypeError(f"masked_fill: value must be a number or a 0-dim tensor, got "
+                            f"{type(value).__name__} {value!r}")
         value = value if isinstance(value, tensor_module.Tensor) else tensor_module.Tensor._from_op(
             np.asarray(value, dtype=self.dtype), requires_grad=False)
         if value.ndim:

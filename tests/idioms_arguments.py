@@ -255,6 +255,13 @@ IDIOMS = {
         4),
     'DataLoader of a numpy batch_size': (DS + "out = len(list(DL(ds, batch_size=np.int64(2))))",
                                          ('raises', 'ValueError')),
+    "clamp of 'a'": (X + "out = x.clamp('a')", ('raises', 'TypeError')),
+    "clamp of a list": (X + "out = x.clamp([1], 2)", ('raises', 'TypeError')),
+    "clamp of max 'b'": (X + "out = x.clamp(None, 'b')", ('raises', 'TypeError')),
+    'clamp of a 0-d tensor': (X + "out = x.clamp(torch.tensor(0.5), 0.75)[0]",
+                              ('float32', [0.75, 0.75, 0.75, 0.75])),
+    "masked_fill of 'a'": (X + "out = x.masked_fill(torch.ones(3, 4, dtype=torch.bool), 'a')",
+                           ('raises', 'TypeError')),
 }
 
 DELIBERATE = {

@@ -166,6 +166,10 @@ MESSAGES = {
     "DataLoader of generator 'x'": r"DataLoader: generator must be an mg.Generator.*got str",
     'RandomSampler of generator 5': r"RandomSampler: generator must be an mg.Generator",
     'random_split of generator 5': r"random_split: generator must be an mg.Generator",
+    "clamp of 'a'": r"clamp: min must be a number or a Tensor, got str 'a'",
+    "clamp of a list": r"clamp: min must be a number or a Tensor, got list",
+    "clamp of max 'b'": r"clamp: max must be a number or a Tensor, got str 'b'",
+    "masked_fill of 'a'": r"masked_fill: value must be a number or a 0-dim tensor, got str",
 }
 
 

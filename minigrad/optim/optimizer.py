@@ -233,7 +233,7 @@ def _checked_state_dict(op, state_dict):
     if not isinstance(state_dict, dict):
         raise TypeError(f"{op}: expected a dict from state_dict(), got "
                         f"{type(state_dict).__name__}")
-    for key in ("state", "param_groups"):
+    for key in ("param_groups", "state"):
         if key not in state_dict:
             raise KeyError(f"{op}: the state_dict has no {key!r} key (it has "
                            f"{sorted(map(str, state_dict))})")
