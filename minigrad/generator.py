@@ -21,7 +21,15 @@ class Generator:
         self.rng = np.random.default_rng()
 
     def manual_seed(self, seed):
-        self.rng = np.random.default_rng(seed)
+        """Reseed from an int in [-2**63, 2**64), as torch: a negative seed counts modulo
+        2**64 (-1 is 2**64 - 1). A numpy integer is taken as a Python one. Returns self."""
+        if not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
+            raise RuntimeError(f"manual_seed: seed must be an int, got {type(seed).__name__} "
+                               f"{seed!r}")
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise ValueError(f"manual_seed: seed must be in [-2**63, 2**64) (torch's 64 bits), "
+                             f"got {seed}")
+        self.rng = np.random.default_rng(int(seed) % 2 ** 64)
         return self
 
     def get_state(self):
@@ -62,7 +70,13 @@ default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Reseed the default generator; returns it, as torch.manual_seed."""
+    """Reseed the default generator; returns it, as torch.manual_seed, which takes what
+    int() takes (1.5 is 1, '3' is 3) where Generator.manual_seed wants an int."""
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"manual_seed: seed must be an int (or what int() takes), got "
+                          f"{type(seed).__name__} {seed!r}") from None
     return default_generator.manual_seed(seed)
 
 
@@ -81,9 +95,18 @@ def _described(value):
     return type(value).__name__ + (f" of dtype {dtype}" if dtype is not None else "")
 
 
-def rng(generator=None):
+def check_generator(op, generator):
+    """TypeError unless generator is None, an mg.Generator or a numpy Generator (minigrad's
+    addition: torch takes only its own)."""
+    if generator is not None and not isinstance(generator, (Generator, np.random.Generator)):
+        raise TypeError(f"{op}: generator must be an mg.Generator (or a numpy Generator), "
+                        f"got {type(generator).__name__}")
+
+
+def rng(generator=None, op="generator"):
     """The numpy Generator behind `generator` (an mg.Generator, a numpy Generator, or None
-    for the default one)."""
+    for the default one); TypeError, naming `op`, for anything else."""
+    check_generator(op, generator)
     if generator is None:
         return default_generator.rng
     return generator.rng if isinstance(generator, Generator) else generator

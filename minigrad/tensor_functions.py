@@ -45,6 +45,13 @@ def where(condition, input, other):
     condition = condition._array if isinstance(condition, Tensor) else np.asarray(condition)
     if condition.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
+    shapes = [condition.shape] + [np.shape(v._array if isinstance(v, Tensor) else v)
+                                  for v in (input, other)]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(f"where: the shapes of condition {shapes[0]}, input {shapes[1]} and "
+                           f"other {shapes[2]} do not broadcast together") from None
     return elementwise.Where.apply(input, other, condition=condition)
 
 

@@ -161,13 +161,13 @@ class TensorInPlace:
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with samples from N(mean, std^2), in place."""
         _floating("normal_", self)
-        values = rng(generator).normal(mean, std, self.shape).astype(self.dtype)
+        values = rng(generator, "normal_").normal(mean, std, self.shape).astype(self.dtype)
         return self._in_place("normal_", lambda x: _replaced(x, values))
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with samples from U(a, b), in place."""
         _floating("uniform_", self)
-        values = rng(generator).uniform(a, b, self.shape).astype(self.dtype)
+        values = rng(generator, "uniform_").uniform(a, b, self.shape).astype(self.dtype)
         return self._in_place("uniform_", lambda x: _replaced(x, values))
 
     def __setitem__(self, index, value):

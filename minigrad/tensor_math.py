@@ -109,6 +109,9 @@ class TensorMath:
         return ops.arithmetic.MatMul.apply(other, self)
 
     def __neg__(self):
+        if self.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
+                               "to invert a mask write ~mask")
         return ops.arithmetic.Neg.apply(self)
 
     def __abs__(self):
@@ -216,6 +219,11 @@ class TensorMath:
     def clamp(self, min=None, max=None):
         """Limit the values to [min, max] (either may be None). `clip` is the same method.
         Op: `ops.elementwise.Clip`."""
+        for name, bound in (("min", min), ("max", max)):
+            if bound is not None and not isinstance(bound, (bool, int, float, np.number,
+                                                            tensor_module.Tensor)):
+                raise TypeError(f"clamp: {name} must be a number or a Tensor, got "
+                                f"{type(bound).__name__} {bound!r}")
         common = dtypes.result_type(self, *(b for b in (min, max) if b is not None))
         if isinstance(min, tensor_module.Tensor) or isinstance(max, tensor_module.Tensor):
             # Tensor bounds, elementwise: max(x, min) then min(., max), as torch applies them.
@@ -253,13 +261,13 @@ class TensorMath:
         """exp(x) / sum(exp(x)) along `dim` (required, as in PyTorch).
         Op: `ops.activation.Softmax`."""
         return ops.activation.Softmax.apply(self, axis=self._dim(_needed_dim("softmax", dim,
-                                                                             axis)))
+                                                                             axis), "softmax"))
 
     def log_softmax(self, dim=None, *, axis=None):
         """x - log(sum(exp(x))) along `dim` (required), computed stably.
         Op: `ops.activation.LogSoftmax`."""
         return ops.activation.LogSoftmax.apply(self, axis=self._dim(_needed_dim(
-            "log_softmax", dim, axis)))
+            "log_softmax", dim, axis), "log_softmax"))
 
     # ----- dtype and device ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import numpy as np
 from . import dtypes, ops
 from . import tensor as tensor_module  # the class these methods belong to (see tensor.py)
 from .tensor_math import _array
+from .tensor_shape import check_ints
 
 #: What sort and topk return, as torch.return_types.sort / topk: (values, indices).
 SortResult = namedtuple("SortResult", ["values", "indices"])
@@ -26,7 +27,7 @@ class TensorSelection:
         """(values, indices) sorted along dim, as torch.sort; NaN ranks above every number.
         Ties keep their order (a stable sort), which torch promises only with stable=True.
         Op: `ops.shape.Gather`."""
-        dim = self._dim(dim)
+        dim = self._dim(dim, "sort")
         if self.ndim == 0:  # a 0-d tensor is its own sort, at index 0
             return SortResult(self.reshape(1).reshape(()), _indices(0))
         index = _stable_order(self._array, dim, descending)
@@ -34,7 +35,7 @@ class TensorSelection:
 
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort along dim (int64), as torch.argsort."""
-        return _indices(_stable_order(self._array, self._dim(dim), descending))
+        return _indices(_stable_order(self._array, self._dim(dim, "argsort"), descending))
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """(values, indices) of the k largest (or, with largest=False, smallest) along dim,
@@ -42,7 +43,7 @@ class TensorSelection:
         if self.dtype == np.bool_:
             raise RuntimeError("topk does not support bool dtypes; write x.int().topk(k) "
                                "or use x.sort(descending=True)")
-        dim = self._dim(dim)
+        dim = self._dim(dim, "topk")
         size = self.shape[dim] if self.ndim else 1
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
             raise TypeError(f"topk: k must be an int, got {type(k).__name__}")
@@ -57,7 +58,7 @@ class TensorSelection:
     def index_select(self, dim, index):
         """The entries at `index` (a 1-D int tensor) along dim, as torch.index_select: a copy
         whose gradient is scattered back (repeated indices add). Op: `ops.shape.GetItem`."""
-        dim = self._dim(dim)
+        dim = self._dim(dim, "index_select")
         if not isinstance(index, tensor_module.Tensor):
             raise TypeError(f"index_select: index must be a Tensor, got "
                             f"{type(index).__name__}; write torch.tensor(index)")
@@ -89,6 +90,9 @@ class TensorSelection:
         except ValueError:
             raise RuntimeError(f"masked_fill: the mask's shape {mask.shape} does not broadcast "
                                f"with the tensor's {tuple(self.shape)}") from None
+        if not isinstance(value, (bool, int, float, np.number, tensor_module.Tensor)):
+            raise TypeError(f"masked_fill: value must be a number or a 0-dim tensor, got "
+                            f"{type(value).__name__} {value!r}")
         value = value if isinstance(value, tensor_module.Tensor) else tensor_module.Tensor._from_op(
             np.asarray(value, dtype=self.dtype), requires_grad=False)
         if value.ndim:
@@ -100,14 +104,15 @@ class TensorSelection:
         """The slices along dim, each without that dim, as torch.unbind (a tuple of views)."""
         if self.ndim == 0:
             raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
-        dim = self._dim(dim)
+        dim = self._dim(dim, "unbind")
         return tuple(self.select(dim, i) for i in range(self.shape[dim]))
 
     def select(self, dim, index):
         """The slice at `index` along dim, without that dim (a view), as torch.select."""
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor")
-        dim = self._dim(dim)
+        dim = self._dim(dim, "select")
+        check_ints("select", "index", (index,))
         size = self.shape[dim]
         if not -size <= index < size:
             raise IndexError(f"select: index {index} is out of range for dimension {dim} of "
@@ -124,9 +129,10 @@ class TensorSelection:
         if len(shifts) != len(dims):
             raise RuntimeError(f"roll: shifts ({len(shifts)}) and dims ({len(dims)}) must have "
                                f"the same length")
+        check_ints("roll", "shifts", shifts)
         y = self
         for shift, dim in zip(shifts, dims):
-            dim = self._dim(dim)
+            dim = self._dim(dim, "roll")
             size = self.shape[dim]
             cut = size - shift % size if size else 0
             if cut in (0, size):

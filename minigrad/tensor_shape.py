@@ -26,30 +26,76 @@ def _sizes(args):
     return tuple(args)
 
 
+def is_int(value):
+    """A Python or numpy integer, not a bool (torch refuses a bool where it wants an int)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_ints(op, name, values):
+    """TypeError unless every one of values is an int; returns them as Python ints."""
+    for value in values:
+        if not is_int(value):
+            raise TypeError(f"{op}: {name} must be an int or a tuple of ints, got "
+                            f"{type(value).__name__} {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def wrap_dim(op, dim, ndim):
+    """dim as a non-negative int below ndim (a 0-d tensor takes -1 and 0, as torch), or
+    torch's TypeError / IndexError ("Dimension out of range"), naming the op."""
+    top = max(ndim, 1)
+    prefix = f"{op}: " if op else ""
+    if not is_int(dim):
+        raise TypeError(f"{prefix}dim must be an int, got {type(dim).__name__} {dim!r}")
+    if not -top <= dim < top:
+        raise IndexError(f"{prefix}Dimension out of range (expected to be in range of "
+                         f"[{-top}, {top - 1}], but got {dim})")
+    return int(dim) % top if ndim else 0
+
+
+def distinct_dims(op, dims, ndim):
+    """Each of dims wrapped, in the order given; RuntimeError for a dim given twice (also as
+    0 and -ndim), as torch."""
+    wrapped = tuple(wrap_dim(op, d, ndim) for d in dims)
+    for i, d in enumerate(wrapped):
+        if d in wrapped[:i]:
+            raise RuntimeError(f"{op}: dim {d} appears multiple times in the list of dims "
+                               f"{tuple(dims)}")
+    return wrapped
+
+
 class TensorShape:
     """The shape methods of `Tensor` (see tensor.py for the class itself)."""
 
-    def _dim(self, dim):
-        """dim as a non-negative int, or IndexError as torch ("Dimension out of range")."""
-        top = max(self.ndim, 1)
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-            raise TypeError(f"dim must be an int, got {dim!r}")
-        if not -top <= dim < top:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-top}, "
-                             f"{top - 1}], but got {dim})")
-        return int(dim) % top if self.ndim else 0
+    def _dim(self, dim, op=None):
+        """dim as a non-negative int, or torch's TypeError / IndexError naming the op."""
+        return wrap_dim(op, dim, self.ndim)
 
-    def _dims(self, dim):
-        """None (every dim) or a sorted tuple of non-negative dims."""
+    def _dims(self, dim, op=None):
+        """None (every dim) or a sorted tuple of distinct non-negative dims, from an int or
+        a tuple or list of ints."""
         if dim is None:
             return None
-        dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-        return tuple(sorted({self._dim(d) for d in dims})) if self.ndim else ()
+        if not isinstance(dim, (tuple, list)):
+            if not is_int(dim):
+                raise TypeError(f"{op}: dim must be an int or a tuple of ints, got "
+                                f"{type(dim).__name__} {dim!r}")
+            dim = (dim,)
+        dims = distinct_dims(op, dim, self.ndim)
+        return tuple(sorted(dims)) if self.ndim else ()
 
     def reshape(self, *shape):
         """The same elements in a new shape: `x.reshape(2, -1)` or `x.reshape((2, -1))`.
         `view` is the same method. Op: `ops.shape.Reshape`."""
-        return ops.shape.Reshape.apply(self, shape=_sizes(shape))
+        shape = check_ints("reshape", "shape", _sizes(shape))
+        for i, n in enumerate(shape):
+            if n < -1:
+                raise RuntimeError(f"reshape: invalid shape dimension {n} at index {i} of "
+                                   f"shape {list(shape)}")
+        if shape.count(-1) > 1:
+            raise RuntimeError(f"reshape: only one dimension can be inferred (-1), got shape "
+                               f"{list(shape)}")
+        return ops.shape.Reshape.apply(self, shape=shape)
 
     view = reshape
 
@@ -66,12 +112,12 @@ class TensorShape:
         if len(dims) != self.ndim:
             raise RuntimeError(f"permute: the tensor has {self.ndim} dims but {len(dims)} were "
                                f"given: {dims}")
-        return ops.shape.Permute.apply(self, dims=tuple(self._dim(d) for d in dims))
+        return ops.shape.Permute.apply(self, dims=distinct_dims("permute", dims, self.ndim))
 
     def transpose(self, dim0, dim1):
         """Swap two axes, as `torch.Tensor.transpose`; `swapaxes` is the same method."""
         dims = list(range(self.ndim))
-        a, b = self._dim(dim0), self._dim(dim1)
+        a, b = self._dim(dim0, "transpose"), self._dim(dim1, "transpose")
         dims[a], dims[b] = dims[b], dims[a]
         return ops.shape.Permute.apply(self, dims=tuple(dims))
 
@@ -93,7 +139,7 @@ class TensorShape:
         """Merge axes start_dim..end_dim into one, as `torch.flatten`."""
         if self.ndim == 0:
             return self.reshape(1)
-        start, end = self._dim(start_dim), self._dim(end_dim)
+        start, end = self._dim(start_dim, "flatten"), self._dim(end_dim, "flatten")
         if start > end:
             raise RuntimeError(f"flatten() has invalid args: start_dim {start_dim} cannot come "
                                f"after end_dim {end_dim}")
@@ -101,22 +147,18 @@ class TensorShape:
 
     def unsqueeze(self, dim):
         """A new axis of length 1 at dim (dim may be ndim, to append one)."""
-        top = self.ndim + 1
-        if not -top <= dim < top:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-top}, "
-                             f"{top - 1}], but got {dim})")
-        dim %= top
+        dim = wrap_dim("unsqueeze", dim, self.ndim + 1)
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def squeeze(self, dim=None):
         """Drop axes of length 1: all of them, or those among dim (an int or a tuple)."""
-        dims = range(self.ndim) if dim is None else self._dims(dim)
+        dims = range(self.ndim) if dim is None else self._dims(dim, "squeeze")
         drop = {d for d in dims if self.shape[d] == 1}
         return self.reshape([n for d, n in enumerate(self.shape) if d not in drop])
 
     def expand(self, *sizes):
         """Broadcast to a larger shape (-1 keeps a size). Op: `ops.shape.Expand`."""
-        sizes = _sizes(sizes)
+        sizes = check_ints("expand", "sizes", _sizes(sizes))
         lead = len(sizes) - self.ndim
         if lead < 0:
             raise RuntimeError(f"expand: the number of sizes ({len(sizes)}) must be at least "
@@ -130,7 +172,7 @@ class TensorShape:
 
     def repeat(self, *sizes):
         """Tile the tensor sizes[i] times along each axis, as torch.repeat (numpy's tile)."""
-        sizes = _sizes(sizes)
+        sizes = check_ints("repeat", "repeats", _sizes(sizes))
         if len(sizes) < self.ndim:
             raise RuntimeError("repeat: the number of repeats can not be smaller than the "
                                "number of dims")
@@ -144,7 +186,8 @@ class TensorShape:
     def narrow(self, dim, start, length):
         """The slice start:start + length of axis dim (a negative start counts from the end),
         a view, as torch.narrow."""
-        dim = self._dim(dim)
+        dim = self._dim(dim, "narrow")
+        check_ints("narrow", "start and length", (start, length))
         size = self.shape[dim]
         start = start + size if start < 0 else start
         if not (0 <= start <= size and 0 <= length and start + length <= size):
@@ -156,20 +199,31 @@ class TensorShape:
     def flip(self, dims):
         """The order of the elements reversed along each of dims (a copy, as torch.flip)."""
         y = self
-        for dim in (dims if isinstance(dims, (tuple, list)) else (dims,)):
-            dim = self._dim(dim)
+        for dim in distinct_dims("flip", dims if isinstance(dims, (tuple, list)) else (dims,),
+                                 self.ndim):
             reverse = (slice(None),) * dim + (np.arange(self.shape[dim] - 1, -1, -1),)
             y = ops.shape.GetItem.apply(y, index=reverse)
         return y
 
     def split(self, split_size_or_sections, dim=0):
         """Pieces of split_size along dim (the last may be shorter), or of the given sizes."""
-        dim, length = self._dim(dim), self.shape[self._dim(dim)]
-        if isinstance(split_size_or_sections, (int, np.integer)):
+        dim = self._dim(dim, "split")
+        if self.ndim == 0:
+            raise RuntimeError("split: expects at least a 1-dimensional tensor")
+        length = self.shape[dim]
+        if is_int(split_size_or_sections):
             step = int(split_size_or_sections)
-            sizes = [min(step, length - start) for start in range(0, length, step)]
+            if step < 0 or (step == 0 and length):
+                raise RuntimeError(f"split: split_size must be >= 1 (0 only for a dimension of "
+                                   f"size 0), got {step} for dim {dim} of size {length}")
+            sizes = [min(step, length - start) for start in range(0, length, step or 1)] or [0]
         else:
-            sizes = list(split_size_or_sections)
+            if not isinstance(split_size_or_sections, (tuple, list)):
+                raise TypeError(f"split: split_size_or_sections must be an int or a list of "
+                                f"ints, got {type(split_size_or_sections).__name__}")
+            sizes = list(check_ints("split", "split_size_or_sections", split_size_or_sections))
+            if any(n < 0 for n in sizes):
+                raise RuntimeError(f"split: the sizes must not be negative, got {sizes}")
             if sum(sizes) != length:
                 raise RuntimeError(f"split: sizes {sizes} do not add up to {length}, the "
                                    f"length of dim {dim}")
@@ -178,5 +232,11 @@ class TensorShape:
 
     def chunk(self, chunks, dim=0):
         """At most `chunks` pieces of equal size (the last may be smaller), as torch.chunk."""
-        length = self.shape[self._dim(dim)]
-        return self.split(max(1, -(-length // chunks)), dim)
+        dim = self._dim(dim, "chunk")
+        if not is_int(chunks):
+            raise TypeError(f"chunk: chunks must be an int, got {type(chunks).__name__} "
+                            f"{chunks!r}")
+        if chunks < 1:
+            raise RuntimeError(f"chunk: chunks must be greater than 0, got {chunks}")
+        length = self.shape[dim] if self.ndim else 1  # split refuses a 0-d tensor
+        return self.split(max(1, -(-length // int(chunks))), dim)

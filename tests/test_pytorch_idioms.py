@@ -16,6 +16,7 @@ import pytest
 import minigrad
 import minigrad.nn.functional as minigrad_F
 import idioms_issue13
+import idioms_arguments
 import idioms_nn
 import idioms_selection
 
@@ -373,6 +374,7 @@ IDIOMS = {
 IDIOMS.update(idioms_selection.IDIOMS)
 IDIOMS.update(idioms_nn.IDIOMS)
 IDIOMS.update(idioms_issue13.IDIOMS)
+IDIOMS.update(idioms_arguments.IDIOMS)
 
 #: Where minigrad answers differently on purpose (docs/pytorch.md says why and what to write).
 DELIBERATE = {
@@ -385,6 +387,7 @@ DELIBERATE = {
 }
 DELIBERATE.update(idioms_nn.DELIBERATE)
 DELIBERATE.update(idioms_issue13.DELIBERATE)
+DELIBERATE.update(idioms_arguments.DELIBERATE)
 
 
 def plain(value):

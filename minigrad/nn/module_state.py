@@ -7,6 +7,7 @@ Mixed into `Module` (module.py).
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 
 from ..tensor import Tensor
@@ -95,6 +96,13 @@ class ModuleState:
         and is not missing, unless the dict's `_metadata` (torch's) gives the module version
         2 or later: checkpoints from before the buffer existed lack it.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: expected a dict (from state_dict()), got "
+                            f"{type(state_dict).__name__}")
+        not_str = [key for key in state_dict if not isinstance(key, str)]
+        if not_str:
+            raise TypeError(f"load_state_dict: the keys must be str (dotted names such as "
+                            f"'0.weight'), got {type(not_str[0]).__name__} {not_str[0]!r}")
         own = self._state_tensors()
         metadata = getattr(state_dict, "_metadata", None) or {}
         missing = [key for key in own if key not in state_dict

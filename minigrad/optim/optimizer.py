@@ -42,6 +42,11 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params should be an iterable of Parameters "
                             f"or dicts (e.g. model.parameters()), got a single Tensor")
+        if isinstance(params, dict) or not hasattr(params, "__iter__"):
+            hint = "; for one param group write [group]" if isinstance(params, dict) else ""
+            raise TypeError(f"{type(self).__name__}: params should be an iterable of Parameters "
+                            f"or dicts (e.g. model.parameters()), got "
+                            f"{type(params).__name__}{hint}")
         self.state = defaultdict(dict)
         self.param_groups = []
         param_groups = list(params)
@@ -59,6 +64,9 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"{name}: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
+        if "params" not in param_group:
+            raise KeyError(f"{name}: a param group must have a 'params' key (the list of its "
+                           f"Parameters), got keys {sorted(param_group)}")
         params = param_group["params"]
         if isinstance(params, set):
             raise TypeError(f"{name}: params must be an ordered collection (a list), not a set: "
@@ -81,6 +89,10 @@ class Optimizer:
             param_group["param_names"] = names
         for key, default in self.defaults.items():
             param_group.setdefault(key, default)
+        for key, value in param_group.items():
+            # np.float32(0.1) means 0.1, as in torch: as a Python number it stays a weak
+            # scalar in the numpy update math, so the step is the same as for 0.1 itself.
+            param_group[key] = _python_numbers(value) if key != "params" else value
         known = {id(p) for group in self.param_groups for p in group["params"]}
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{name}: a parameter appears twice in one param group (it would "
@@ -172,7 +184,7 @@ class Optimizer:
         not stopped. Arrays and Tensors are copied into new Tensors; floating-point ones
         take the parameter's dtype, except "step", as in PyTorch."""
         name = type(self).__name__
-        saved_groups = state_dict["param_groups"]
+        saved_groups, saved_state = _checked_state_dict(f"{name}.load_state_dict", state_dict)
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{name}.load_state_dict: the checkpoint has {len(saved_groups)} "
                              f"param groups, this optimizer {len(self.param_groups)}")
@@ -184,10 +196,13 @@ class Optimizer:
                                  f"{len(group['params'])} here")
             by_index.update(zip(saved["params"], group["params"]))
         new_state = defaultdict(dict)
-        for key, entries in state_dict["state"].items():
+        for key, entries in saved_state.items():
             if key not in by_index:
                 raise ValueError(f"{name}.load_state_dict: the checkpoint has state for "
                                  f"parameter {key}, which no param group lists")
+            if not isinstance(entries, dict):
+                raise TypeError(f"{name}.load_state_dict: the state of parameter {key} must be "
+                                f"a dict, got {type(entries).__name__}")
             p = by_index[key]
             new_state[p] = {k: _loaded(name, key, k, v, p) for k, v in entries.items()}
         for saved, group in zip(saved_groups, self.param_groups):
@@ -200,6 +215,44 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
         return text + ")"
+
+
+def _python_numbers(value):
+    """value with numpy scalars, also inside a tuple (betas), as Python numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return tuple(_python_numbers(v) for v in value)
+    return value
+
+
+def _checked_state_dict(op, state_dict):
+    """(param_groups, state) of an optimizer checkpoint, or a TypeError / KeyError saying
+    what is wrong with its form (torch fails on these with an AttributeError or a bare
+    KeyError)."""
+    if not isinstance(state_dict, dict):
+        raise TypeError(f"{op}: expected a dict from state_dict(), got "
+                        f"{type(state_dict).__name__}")
+    for key in ("param_groups", "state"):
+        if key not in state_dict:
+            raise KeyError(f"{op}: the state_dict has no {key!r} key (it has "
+                           f"{sorted(map(str, state_dict))})")
+    groups, state = state_dict["param_groups"], state_dict["state"]
+    if not isinstance(groups, (list, tuple)):
+        raise TypeError(f"{op}: 'param_groups' must be a list of dicts, got "
+                        f"{type(groups).__name__}")
+    for i, group in enumerate(groups):
+        if not isinstance(group, dict):
+            raise TypeError(f"{op}: param group {i} must be a dict, got {type(group).__name__}")
+        if "params" not in group:
+            raise KeyError(f"{op}: param group {i} has no 'params' key")
+        if not isinstance(group["params"], (list, tuple)):
+            raise TypeError(f"{op}: param group {i}'s 'params' must be a list of indices, got "
+                            f"{type(group['params']).__name__}")
+    if not isinstance(state, dict):
+        raise TypeError(f"{op}: 'state' must be a dict {{index: {{name: value}}}}, got "
+                        f"{type(state).__name__}")
+    return groups, state
 
 
 def _copy_value(value):

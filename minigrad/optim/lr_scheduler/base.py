@@ -1,6 +1,7 @@
 """The `LRScheduler` base class: base lrs, the epoch count, step(), checkpoints."""
 
 import copy
+import numbers
 import types
 import warnings
 
@@ -58,6 +59,35 @@ def start_momentum_cycle(name, optimizer, base_momentum, max_momentum, last_epoc
             group["max_momentum"] = high
             group["base_momentum"] = low
     return use_beta1, lows, highs
+
+
+def _kind(value):
+    """What a saved value must be to replace `value`: a number, a bool, a sequence, a dict,
+    a str; None for anything (no check)."""
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, numbers.Real):
+        return "a number"
+    for types_, kind in (((list, tuple), "a list"), (dict, "a dict"), (str, "a str")):
+        if isinstance(value, types_):
+            return kind
+    return None
+
+
+def _check_saved_state(name, scheduler, state):
+    """ValueError for a key this scheduler does not have (a state_dict of another kind of
+    scheduler), TypeError for a value of another kind than the one it replaces (torch would
+    take both silently and fail, or compute nonsense, at the next step)."""
+    unknown = sorted(str(key) for key in state
+                     if key not in vars(scheduler) and key not in scheduler._user_functions)
+    if unknown:
+        raise ValueError(f"{name}.load_state_dict: unknown keys {unknown}: not a state_dict() "
+                         f"of a {name}")
+    for key, value in state.items():
+        kind = None if key in scheduler._user_functions else _kind(vars(scheduler)[key])
+        if kind is not None and _kind(value) != kind:
+            raise TypeError(f"{name}.load_state_dict: {key!r} must be {kind}, as this "
+                            f"scheduler's, got {type(value).__name__} {value!r}")
 
 
 def callable_state(fn):
@@ -174,6 +204,7 @@ class LRScheduler:
             raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict (from "
                             f"state_dict()), got {type(state_dict).__name__}")
         state = copy.deepcopy(dict(state_dict))
+        _check_saved_state(type(self).__name__, self, state)
         for key in self._user_functions:
             saved, functions = state.pop(key, None), getattr(self, key)
             pairs = zip(functions, saved or []) if isinstance(functions, list) else [

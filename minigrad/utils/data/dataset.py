@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from ...creation import from_numpy
-from ...generator import Generator, default_generator, rng
+from ...generator import check_generator, default_generator, rng
 from ...tensor import Tensor
 
 
@@ -15,12 +15,6 @@ class SizeMismatchError(ValueError, AssertionError):
     """PyTorch raises AssertionError here; minigrad's rule is ValueError for a wrong value.
     Being both, it is caught by `except AssertionError` (code written for PyTorch) and by
     `except ValueError`."""
-
-
-def check_generator(name, generator):
-    if generator is not None and not isinstance(generator, (Generator, np.random.Generator)):
-        raise TypeError(f"{name}: generator must be an mg.Generator (or a numpy Generator), "
-                        f"got {type(generator).__name__}")
 
 
 class Dataset:
