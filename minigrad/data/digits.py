@@ -10,6 +10,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..functional.checks import number
+
 DIGITS_FILE = "digits.csv.gz"
 NUM_IMAGES = 1797
 NUM_CLASSES = 10
@@ -85,8 +87,9 @@ def load_digits(test_fraction=0.2, seed=0, standardize=True):
     images leaks into training.
 
     Args:
-        test_fraction: share of each class held out for testing, in [0, 1); 0 gives an empty
-            test part.
+        test_fraction: share of each class held out for testing, a number in [0, 1); 0 gives
+            an empty test part on purpose. A positive fraction so small (or so near 1) that
+            rounding leaves the test (or train) part empty is refused.
         seed: seed of the numpy Generator that draws the split (None: a fresh random split).
         standardize: if True, images become (raw - mean) / std with the train split's mean and
             std; if False, they keep the raw pixel values 0..16.
@@ -94,14 +97,22 @@ def load_digits(test_fraction=0.2, seed=0, standardize=True):
     Returns:
         Split(x_train, y_train, x_test, y_test, mean, std): images (N, 1, 8, 8) float32,
         labels (N,) int64. With the default 0.2: 1,438 train and 359 test images.
+
+    Raises:
+        TypeError if test_fraction is not a number; ValueError if it is outside [0, 1) (or
+        NaN), or positive but leaves one part empty, naming both sizes.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) \
-            or not 0 <= test_fraction < 1:
-        raise ValueError(f"load_digits: test_fraction must be a number in [0, 1), "
-                         f"got {test_fraction!r}")
+    number("load_digits", "test_fraction", test_fraction)
+    if not 0 <= test_fraction < 1:  # written so that NaN is refused too
+        raise ValueError(f"load_digits: test_fraction must be in [0, 1), got {test_fraction!r}")
     images, labels = read_digits_raw()
     rng = np.random.default_rng(seed)
-    train, test = stratified_split(labels, test_fraction, rng)
+    train, test = stratified_split(labels, float(test_fraction), rng)
+    if test_fraction > 0 and (len(test) == 0 or len(train) == 0):
+        raise ValueError(f"load_digits: test_fraction={test_fraction!r} leaves "
+                         f"{len(train)} train and {len(test)} test images of {len(labels)}; "
+                         f"choose a fraction that leaves both parts non-empty, or 0 for no "
+                         f"test part")
     x_train, x_test = images[train], images[test]
     mean = std = None
     if standardize:
