@@ -5,17 +5,20 @@ Source and license (CC BY 4.0): DIGITS_LICENSE.md beside the file.
 """
 
 import gzip
+import io
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
 from ..functional.checks import number
+from .bounded_read import read_at_most
 
 DIGITS_FILE = "digits.csv.gz"
 NUM_IMAGES = 1797
 NUM_CLASSES = 10
 PIXEL_MAX = 16
+MAX_CSV_BYTES = NUM_IMAGES * 65 * 3  # every value 0..16: at most 2 digits, then "," or "\n"
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,28 @@ def read_digits_raw():
     Read through importlib.resources, so it works from an installed wheel as well as a checkout.
     """
     with resources.files(__package__).joinpath(DIGITS_FILE).open("rb") as raw:
-        with gzip.open(raw, "rt") as text:
-            table = np.loadtxt(text, delimiter=",", dtype=np.int64)
+        return parse_digits_gzip(raw, DIGITS_FILE)
+
+
+def parse_digits_gzip(raw, name):
+    """(images, labels) from a gzipped CSV of NUM_IMAGES rows of 64 pixels and a label.
+
+    At most MAX_CSV_BYTES are decompressed (one byte past: a longer stream is refused), so a
+    damaged file cannot expand without bound.
+    """
+    try:
+        with gzip.open(raw, "rb") as stream:
+            text = read_at_most(stream, MAX_CSV_BYTES + 1)
+        if len(text) > MAX_CSV_BYTES:
+            raise ValueError(f"decompresses to more than {MAX_CSV_BYTES} bytes, the most "
+                             f"{NUM_IMAGES} rows of 65 values of at most 2 digits take")
+        table = np.loadtxt(io.StringIO(text.decode("ascii")), delimiter=",", dtype=np.int64,
+                           ndmin=2)
+    except (OSError, EOFError, ValueError) as err:  # a bad gzip stream or a bad CSV
+        raise ValueError(f"load_digits: the bundled {name} is unreadable ({err}); the package "
+                         f"is damaged") from err
     if table.shape != (NUM_IMAGES, 65):
-        raise ValueError(f"load_digits: the bundled {DIGITS_FILE} should hold {NUM_IMAGES} rows "
+        raise ValueError(f"load_digits: the bundled {name} should hold {NUM_IMAGES} rows "
                          f"of 65 integers, got shape {table.shape}; the package is damaged")
     images = table[:, :64].astype(np.float32).reshape(NUM_IMAGES, 1, 8, 8)
     labels = table[:, 64]
