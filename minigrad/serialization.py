@@ -12,7 +12,7 @@ minigrad Tensors, numpy scalars, and the Python scalars int (of any size), float
 and None, nested to any depth: what classic PyTorch scripts save ({"model": model.state_dict(),
 "optimizer": opt.state_dict(), "epoch": 3}), a defaultdict or OrderedDict included.
 
-The file is an ordinary .npz (a zip of .npy files), so `np.load` can open it:
+The file is an ordinary .npz (a zip of uncompressed .npy files), so `np.load` can open it:
 - "0", "1", "2", ... are the arrays, numbered in the order the walk meets them.
 - "__minigrad_checkpoint__", written last, is a uint8 array holding UTF-8 JSON:
   {"format": "minigrad.checkpoint", "version": 3, "nodes": [...]}.
@@ -37,6 +37,13 @@ Older files still load: version 2 (with the nested "tree" instead of "nodes": ea
 holding its child nodes) and version 1 (also before the "tensor" node, when a Tensor was saved
 as an "array").
 
+Every claim in a file is checked before it is trusted (checkpoint_archive.py): only the
+entries the header refers to are read, and another member is refused; compressed members are
+refused; each .npy header's shape * itemsize must match its member's size before the array is
+allocated; every member is read to its end, so its zip CRC-32 is checked; so a file never
+costs more memory than it honestly holds. Any damage gives a ValueError naming the file, and
+the entry when one is at fault.
+
 Tensors come back as Tensors (as torch.load: `mg.load(f)["model"]["fc.weight"]` is a Tensor, a
 Parameter a plain Tensor with its requires_grad), numpy arrays as numpy arrays, and other
 subclasses as their base type (a namedtuple as a tuple, an OrderedDict or defaultdict as a
@@ -50,7 +57,7 @@ import uuid
 
 import numpy as np
 
-from .checkpoint_archive import HEADER_ENTRY, Unreadable
+from .checkpoint_archive import HEADER_ENTRY, Unreadable, read_archive
 from .checkpoint_tree import decode, encode, entries_of, flatten_nested
 
 FORMAT_NAME = "minigrad.checkpoint"
@@ -86,7 +93,7 @@ def save(obj, f):
     entries = {str(i): array for i, array in enumerate(arrays)}
     entries[HEADER_ENTRY] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
     if hasattr(f, "write"):
-        np.savez(f, **entries)
+        np.savez(f, **entries)  # ZIP_STORED: never compressed
     else:
         _write_atomically(os.fsdecode(f), entries)
 
@@ -121,7 +128,7 @@ def _write_atomically(path, entries):
 # ----- load -----------------------------------------------------------------------------------
 
 def _parse_header(raw):
-    """The flat node list of the header's bytes."""
+    """(the flat node list, the entries it refers to) of the header's bytes."""
     header = json.loads(raw.decode("utf-8"))
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise Unreadable(f"is damaged: its header does not name the format {FORMAT_NAME!r}")
@@ -129,39 +136,23 @@ def _parse_header(raw):
     if version not in READABLE_VERSIONS:
         raise Unreadable(f"is a minigrad checkpoint of format version {version!r}; this "
                          f"minigrad reads versions {', '.join(map(str, READABLE_VERSIONS))}")
-    return header["nodes"] if version >= 3 else flatten_nested(header["tree"])
+    nodes = header["nodes"] if version >= 3 else flatten_nested(header["tree"])
+    return nodes, entries_of(nodes)
 
 
 def _read(file):
     """(the node list, {entry name: array}) of an open checkpoint file."""
     position = file.tell()
     start = file.read(6)
+    size = file.seek(0, os.SEEK_END)
     file.seek(position)
-    if not start.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
-        # Checked here because np.load would call anything else "pickled data".
-        raise Unreadable(f"is not a minigrad checkpoint: it is not a .npz (zip) archive; "
-                         f"it starts with {start!r}" if start else "is empty")
-    archive = np.load(file, allow_pickle=False)
-    if not isinstance(archive, np.lib.npyio.NpzFile):
+    if start.startswith(b"\x93NUMPY"):
         raise Unreadable("is not a minigrad checkpoint: it holds a single numpy array, not "
                          "the .npz archive that minigrad.save writes")
-    with archive:
-        if HEADER_ENTRY not in archive.files:
-            shown = ", ".join(archive.files[:5]) + (", ..." if len(archive.files) > 5 else "")
-            raise Unreadable(f"is not a minigrad checkpoint: it is a .npz archive without the "
-                             f"{HEADER_ENTRY!r} entry that minigrad.save writes (its entries: "
-                             f"{shown or 'none'})")
-        # Read every entry now: a damaged member shows itself only when it is read.
-        arrays = {name: archive[name] for name in archive.files}
-    raw_header = arrays.pop(HEADER_ENTRY)
-    if raw_header.dtype != np.uint8 or raw_header.ndim != 1:
-        raise Unreadable(f"is damaged: its header entry is {raw_header.dtype} "
-                         f"{raw_header.shape}, expected 1-D uint8")
-    nodes = _parse_header(raw_header.tobytes())
-    for entry in entries_of(nodes):
-        if entry not in arrays:
-            raise Unreadable(f"is damaged: its array entry {entry!r} is missing")
-    return nodes, arrays
+    if not start.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise Unreadable(f"is not a minigrad checkpoint: it is not a .npz (zip) archive; "
+                         f"it starts with {start!r}" if start else "is empty")
+    return read_archive(file, size, _parse_header)
 
 
 def _check_load_options(map_location, pickle_module, mmap):
@@ -190,8 +181,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     Raises:
         FileNotFoundError if the path does not exist.
         ValueError naming the file if it is not a minigrad checkpoint (a plain .npz or .npy,
-        random bytes) or is truncated or damaged; ValueError for a map_location other than
-        the CPU, a pickle_module, or mmap=True.
+        random bytes) or is truncated or damaged (naming the entry when one is at fault: a
+        size that disagrees with its header, a compressed or unreferenced member); ValueError for a map_location other than the CPU, a
+        pickle_module, or mmap=True.
     """
     _check_load_options(map_location, pickle_module, mmap)
     if hasattr(f, "read"):

@@ -5,7 +5,6 @@ tracemalloc (numpy reports its buffers to it); sparse files of 64 GiB take no di
 
 import gzip
 import io
-import os
 import struct
 import time
 import tracemalloc
@@ -14,10 +13,7 @@ import pytest
 
 from minigrad.data import load_cifar10, load_mnist
 from minigrad.data.digits import parse_digits_gzip
-
-MiB = 1 << 20
-GiB = 1 << 30
-
+from sparse_files import GiB, MiB, sparse_file
 
 def gzip_of(head, zero_mib):
     """gzip bytes of `head` then `zero_mib` MiB of zeros, compressed a MiB at a time (so
@@ -40,21 +36,6 @@ def peak_bytes(call, error, match):
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-
-
-def sparse(path, content, size):
-    """`content` then zeros up to `size` bytes, as a sparse file; skip if the file system
-    cannot hold it without the disk space."""
-    path.write_bytes(content)
-    try:
-        with open(path, "r+b") as f:
-            f.truncate(size)
-    except OSError as err:
-        pytest.skip(f"no sparse files here: {err}")
-    if os.stat(path).st_blocks * 512 > 64 * MiB:
-        path.unlink()
-        pytest.skip("the file system allocated the sparse file's zeros")
-    return path
 
 
 def idx_header(magic, *shape):
@@ -93,8 +74,8 @@ def test_mnist_header_claiming_a_huge_array_is_refused_before_reading(tmp_path):
 
 
 def test_mnist_sparse_64_gib_file_is_not_read(tmp_path):
-    sparse(tmp_path / "train-images-idx3-ubyte", idx_header(2051, 7, 28, 28) + bytes(7 * 784),
-           64 * GiB)
+    sparse_file(tmp_path / "train-images-idx3-ubyte",
+                idx_header(2051, 7, 28, 28) + bytes(7 * 784), 64 * GiB)
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_header(2049, 7) + bytes(7))
     start = time.perf_counter()
     peak = peak_bytes(lambda: load_mnist(tmp_path), ValueError,
@@ -104,7 +85,7 @@ def test_mnist_sparse_64_gib_file_is_not_read(tmp_path):
 
 def test_cifar_sparse_64_gib_file_is_not_read(tmp_path):
     records = 64 * GiB // 3073
-    sparse(tmp_path / "test_batch.bin", bytes(3073), records * 3073)
+    sparse_file(tmp_path / "test_batch.bin", bytes(3073), records * 3073)
     start = time.perf_counter()
     peak = peak_bytes(lambda: load_cifar10(tmp_path, train=False), ValueError,
                       rf"{records} records, but a CIFAR-10 .bin file holds at most 10000")
