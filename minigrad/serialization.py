@@ -15,7 +15,9 @@ and None, nested to any depth: what classic PyTorch scripts save ({"model": mode
 The file is an ordinary .npz (a zip of uncompressed .npy files), so `np.load` can open it:
 - "0", "1", "2", ... are the arrays, numbered in the order the walk meets them.
 - "__minigrad_checkpoint__", written last, is a uint8 array holding UTF-8 JSON:
-  {"format": "minigrad.checkpoint", "version": 3, "nodes": [...]}.
+  {"format": "minigrad.checkpoint", "version": 3, "nodes": [...],
+   "checksums": {"0": <SHA-256 of the member 0.npy, hex>, ...}}
+- the zip comment holds the SHA-256 of the header member itself.
 The structure is a flat list of nodes, node 0 the root, so that nesting of any depth needs no
 recursion to write or read (and no deeply nested JSON). A container lists its children by
 their index in the list; every child comes after its parent. So no key is ever flattened into
@@ -33,16 +35,16 @@ collide. Each node is a JSON object with a "type":
 generator states hold 128-bit integers, which a JSON number read by anything but Python would
 round to a float.
 
-Older files still load: version 2 (with the nested "tree" instead of "nodes": each container
-holding its child nodes) and version 1 (also before the "tensor" node, when a Tensor was saved
-as an "array").
+Older files still load: version 2 (before the checksums, with the nested "tree" instead of
+"nodes": each container holding its child nodes) and version 1 (also before the "tensor"
+node, when a Tensor was saved as an "array"). They carry no checksums, so a change to their
+bytes is caught only by what checks every file: the zip CRC-32 of each member, and the sizes.
 
 Every claim in a file is checked before it is trusted (checkpoint_archive.py): only the
 entries the header refers to are read, and another member is refused; compressed members are
 refused; each .npy header's shape * itemsize must match its member's size before the array is
-allocated; every member is read to its end, so its zip CRC-32 is checked; so a file never
-costs more memory than it honestly holds. Any damage gives a ValueError naming the file, and
-the entry when one is at fault.
+allocated; so a file never costs more memory than it honestly holds. Any damage gives a
+ValueError naming the file, and the entry when one is at fault.
 
 Tensors come back as Tensors (as torch.load: `mg.load(f)["model"]["fc.weight"]` is a Tensor, a
 Parameter a plain Tensor with its requires_grad), numpy arrays as numpy arrays, and other
@@ -55,14 +57,13 @@ import json
 import os
 import uuid
 
-import numpy as np
-
-from .checkpoint_archive import HEADER_ENTRY, Unreadable, read_archive
+from .checkpoint_archive import HEADER_ENTRY, Unreadable, read_archive, write_archive
 from .checkpoint_tree import decode, encode, entries_of, flatten_nested
 
 FORMAT_NAME = "minigrad.checkpoint"
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
+__all__ = ["save", "load", "HEADER_ENTRY"]  # HEADER_ENTRY: the header member's name
 
 
 # ----- save -----------------------------------------------------------------------------------
@@ -89,16 +90,14 @@ def save(obj, f):
         raise TypeError(f"save: f must be a path or a binary file object open for writing, "
                         f"got {type(f).__name__}")
     nodes, arrays = encode(obj)
-    header = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "nodes": nodes})
-    entries = {str(i): array for i, array in enumerate(arrays)}
-    entries[HEADER_ENTRY] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
+    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "nodes": nodes}
     if hasattr(f, "write"):
-        np.savez(f, **entries)  # ZIP_STORED: never compressed
+        write_archive(f, arrays, header)
     else:
-        _write_atomically(os.fsdecode(f), entries)
+        _write_atomically(os.fsdecode(f), arrays, header)
 
 
-def _write_atomically(path, entries):
+def _write_atomically(path, arrays, header):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"save: cannot write {path}: directory {directory} does not "
@@ -109,7 +108,7 @@ def _write_atomically(path, entries):
                          | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **entries)
+            write_archive(file, arrays, header)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -128,7 +127,7 @@ def _write_atomically(path, entries):
 # ----- load -----------------------------------------------------------------------------------
 
 def _parse_header(raw):
-    """(the flat node list, the entries it refers to) of the header's bytes."""
+    """(header, the entries it refers to, {entry: SHA-256} or None) of the header's bytes."""
     header = json.loads(raw.decode("utf-8"))
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise Unreadable(f"is damaged: its header does not name the format {FORMAT_NAME!r}")
@@ -136,8 +135,13 @@ def _parse_header(raw):
     if version not in READABLE_VERSIONS:
         raise Unreadable(f"is a minigrad checkpoint of format version {version!r}; this "
                          f"minigrad reads versions {', '.join(map(str, READABLE_VERSIONS))}")
-    nodes = header["nodes"] if version >= 3 else flatten_nested(header["tree"])
-    return nodes, entries_of(nodes)
+    if version >= 3:
+        nodes, checksums = header["nodes"], header["checksums"]
+        if not isinstance(checksums, dict):
+            raise Unreadable("is damaged: its checksums are not a dict")
+    else:
+        nodes, checksums = flatten_nested(header["tree"]), None
+    return nodes, entries_of(nodes), checksums
 
 
 def _read(file):
@@ -182,7 +186,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         FileNotFoundError if the path does not exist.
         ValueError naming the file if it is not a minigrad checkpoint (a plain .npz or .npy,
         random bytes) or is truncated or damaged (naming the entry when one is at fault: a
-        size that disagrees with its header, a compressed or unreferenced member); ValueError for a map_location other than the CPU, a
+        size that disagrees with its header, a checksum that does not match, a compressed or
+        unreferenced member); ValueError for a map_location other than the CPU, a
         pickle_module, or mmap=True.
     """
     _check_load_options(map_location, pickle_module, mmap)

@@ -1,7 +1,7 @@
-"""mg.load checks a file before it trusts it: a header's sizes are checked before anything
-is allocated (memory measured with tracemalloc, which numpy reports its buffers to),
-compressed and unreferenced members are refused unread, and nesting of any depth saves and
-loads without a RecursionError."""
+"""mg.load checks a file before it trusts it: every flipped bit is refused or harmless, a
+header's sizes are checked before anything is allocated (memory measured with tracemalloc,
+which numpy reports its buffers to), compressed and unreferenced members are refused unread,
+and nesting of any depth saves and loads without a RecursionError."""
 
 import io
 import json
@@ -51,6 +51,47 @@ def member_spans(content):
     return spans
 
 
+def test_every_flipped_bit_is_refused_or_changes_nothing():
+    """Before checksums, a bit flipped in a shape digit of a .npy header loaded a smaller
+    array without a word (zipfile checks a member's CRC-32 only once it is read to its end,
+    and numpy stops where the header says). Now a bit flipped alone gives a ValueError naming
+    the file, or (in zip fields nothing reads, such as a time stamp) the same state; a flip
+    anywhere in a member's bytes is always refused. Every bit is flipped, except past the
+    first 256 bytes of a member (its .npy header), where those of one byte in 61 are."""
+    state = dict(STATE, big=np.arange(2000, dtype=np.float32))  # 8 kB: read in two parts
+    buffer = io.BytesIO()
+    mg.save(state, buffer)
+    content = buffer.getvalue()
+    in_members, positions = set(), set(range(len(content)))
+    for start, end in member_spans(content).values():
+        in_members.update(range(start, end))
+        positions -= set(range(start + 256, end)) - set(range(start + 256, end, 61))
+    assert len(in_members) > 0.6 * len(content)  # the spans are right: most bytes are data
+    for position in sorted(positions):
+        for bit in range(8):
+            damaged = bytearray(content)
+            damaged[position] ^= 1 << bit
+            try:
+                loaded = mg.load(io.BytesIO(damaged))
+            except ValueError as err:
+                assert str(err).startswith("load: BytesIO "), err
+                continue
+            assert position not in in_members, f"byte {position} of a member changed, it loaded"
+            assert same(loaded, state), f"byte {position} bit {bit}: a different state loaded"
+
+
+def rewritten(content, name, replace):
+    """The checkpoint `content` with member `name`'s bytes passed through replace(), and the
+    zip's CRC-32 recomputed to match, as a deliberate edit would."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, replace(data) if info.filename == name else data)
+        new.comment = old.comment
+    return buffer.getvalue()
+
+
 def test_a_shape_digit_changed_names_the_entry(tmp_path):
     path = tmp_path / "c.npz"
     mg.save({"w": np.arange(3000, dtype=np.float32)}, path)
@@ -67,6 +108,22 @@ def test_a_shape_digit_changed_names_the_entry(tmp_path):
     at = content.index(b"(30,)")
     path.write_bytes(content[:at] + b"(20,)" + content[at + 5:])
     with pytest.raises(ValueError, match=rf"load: {path} is damaged: entry '0': Bad CRC-32"):
+        mg.load(path)
+
+
+def test_an_edit_that_fixes_the_zip_crc_is_caught_by_the_checksum(tmp_path):
+    path = tmp_path / "c.npz"
+    mg.save({"w": np.arange(30, dtype=np.float32)}, path)
+    edited = rewritten(path.read_bytes(), "0.npy",
+                       lambda data: data[:-4] + np.float32(-1).tobytes())
+    path.write_bytes(edited)
+    with pytest.raises(ValueError, match=rf"load: {path} is damaged: entry '0' does not match "
+                                         rf"its SHA-256 checksum"):
+        mg.load(path)
+    mg.save({"w": np.arange(30, dtype=np.float32)}, path)
+    path.write_bytes(rewritten(path.read_bytes(), HEADER_ENTRY + ".npy",
+                               lambda data: data.replace(b'"version": 3', b'"version": 2')))
+    with pytest.raises(ValueError, match=rf"entry '{HEADER_ENTRY}' does not match its SHA-256"):
         mg.load(path)
 
 
