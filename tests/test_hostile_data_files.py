@@ -114,3 +114,22 @@ def test_digits_damaged_gzip_or_csv_is_a_clear_error():
     with pytest.raises(ValueError, match=r"should hold 1797 rows of 65 integers, got shape "
                                          r"\(1, 3\)"):
         parse_digits_gzip(io.BytesIO(gzip.compress(b"1,2,3\n")), "x.gz")
+
+
+def damaged_gzip(content):
+    """gzip bytes of `content` whose deflate stream is damaged where zlib (not gzip) sees it:
+    the check copy of a stored block's length (compresslevel 0 stores the data)."""
+    damaged = bytearray(gzip.compress(content, compresslevel=0))
+    damaged[13] ^= 0xFF  # after the 10-byte gzip header: block type, LEN (2), NLEN (2)
+    return bytes(damaged)
+
+
+def test_a_damaged_deflate_stream_is_a_clear_error(tmp_path):
+    (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(
+        damaged_gzip(idx_header(2051, 7, 28, 28) + bytes(7 * 784)))
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_header(2049, 7) + bytes(7))
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte.gz is not a complete gzip "
+                                         r"file \(Error -3 while decompressing data"):
+        load_mnist(tmp_path)
+    with pytest.raises(ValueError, match=r"bundled x.gz is unreadable \(Error -3"):
+        parse_digits_gzip(io.BytesIO(damaged_gzip(b"0," * 64 + b"3\n")), "x.gz")

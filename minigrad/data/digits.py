@@ -6,6 +6,7 @@ Source and license (CC BY 4.0): DIGITS_LICENSE.md beside the file.
 
 import gzip
 import io
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 
@@ -66,7 +67,7 @@ def parse_digits_gzip(raw, name):
                              f"{NUM_IMAGES} rows of 65 values of at most 2 digits take")
         table = np.loadtxt(io.StringIO(text.decode("ascii")), delimiter=",", dtype=np.int64,
                            ndmin=2)
-    except (OSError, EOFError, ValueError) as err:  # a bad gzip stream or a bad CSV
+    except (OSError, EOFError, zlib.error, ValueError) as err:  # a bad gzip stream or CSV
         raise ValueError(f"load_digits: the bundled {name} is unreadable ({err}); the package "
                          f"is damaged") from err
     if table.shape != (NUM_IMAGES, 65):

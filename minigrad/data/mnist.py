@@ -8,6 +8,7 @@ labels 2049 (dims N).
 
 import gzip
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,8 @@ def read_idx(path, magic, ndim):
                          f"most {most}") if gzipped else f"it is {most} bytes"
                 raise _wrong_size(path, len(header), shape, expected, found)
             body = read_at_most(stream, expected - len(header) + 1)
-    except (OSError, EOFError) as err:  # BadGzipFile is an OSError; a cut-off stream an EOFError
+    except (OSError, EOFError, zlib.error) as err:  # BadGzipFile is an OSError, a cut-off
+        # stream an EOFError, a damaged one a zlib.error
         if not gzipped:
             raise
         raise ValueError(f"load_mnist: {path} is not a complete gzip file ({err})") from err
