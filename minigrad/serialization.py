@@ -43,8 +43,9 @@ bytes is caught only by what checks every file: the zip CRC-32 of each member, a
 Every claim in a file is checked before it is trusted (checkpoint_archive.py): only the
 entries the header refers to are read, and another member is refused; compressed members are
 refused; each .npy header's shape * itemsize must match its member's size before the array is
-allocated; so a file never costs more memory than it honestly holds. Any damage gives a
-ValueError naming the file, and the entry when one is at fault.
+allocated; so a file never costs more memory than it honestly holds (a member whose sizes
+agree is read whole, and then its checksum checked). Any damage gives a ValueError naming the
+file, and the entry when one is at fault.
 
 Tensors come back as Tensors (as torch.load: `mg.load(f)["model"]["fc.weight"]` is a Tensor, a
 Parameter a plain Tensor with its requires_grad), numpy arrays as numpy arrays, and other

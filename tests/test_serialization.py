@@ -171,6 +171,22 @@ def test_version_1_files_still_load(tmp_path):
     np.testing.assert_array_equal(loaded["w"], np.arange(3, dtype=np.float32))
 
 
+def test_version_2_files_still_load(tmp_path):
+    """Version 2 nested each container's child nodes in it (and had no checksums)."""
+    path = tmp_path / "old.npz"
+    key = {"type": "str", "value": "w"}
+    tree = {"type": "dict", "items": [
+        [key, {"type": "tensor", "entry": "0", "requires_grad": True}],
+        [{"type": "int", "value": "7"}, {"type": "list", "items": [
+            {"type": "tuple", "items": [{"type": "float", "value": "0.5"}, {"type": "none"}]},
+            {"type": "numpy_scalar", "entry": "1"}]}]]}
+    header = json.dumps({"format": "minigrad.checkpoint", "version": 2, "tree": tree})
+    np.savez(path, **{"0": np.arange(3, dtype=np.float32), "1": np.array(4, np.int64),
+                      HEADER_ENTRY: np.frombuffer(header.encode(), dtype=np.uint8)})
+    assert_same(mg.load(path), {"w": mg.tensor([0.0, 1.0, 2.0], requires_grad=True),
+                                7: [(0.5, None), np.int64(4)]})
+
+
 def test_torch_load_of_torch_save_gives_tensors_too(tmp_path):
     torch = pytest.importorskip("torch")
     torch.save({"model": torch.nn.Linear(2, 1).state_dict(), "epoch": 1}, tmp_path / "t.pt")
