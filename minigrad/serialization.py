@@ -12,24 +12,40 @@ minigrad Tensors, numpy scalars, and the Python scalars int (of any size), float
 and None, nested to any depth: what classic PyTorch scripts save ({"model": model.state_dict(),
 "optimizer": opt.state_dict(), "epoch": 3}), a defaultdict or OrderedDict included.
 
-The file is an ordinary .npz (a zip of .npy files), so `np.load` can open it:
-- "__minigrad_checkpoint__" is a uint8 array holding UTF-8 JSON:
-  {"format": "minigrad.checkpoint", "version": 2, "tree": <the structure>}.
-- "0", "1", "2", ... are the arrays, numbered in the order the tree meets them.
-The tree is the nested structure itself, with each array replaced by its entry's number. So
-no key is ever flattened into a joined name: keys with dots or slashes in them, or int key 0
-next to str key "0", can never collide. Each node is a JSON object with a "type":
-    {"type": "dict", "items": [[key node, value node], ...]}   (insertion order kept)
-    {"type": "list" | "tuple", "items": [node, ...]}
+The file is an ordinary .npz (a zip of uncompressed .npy files), so `np.load` can open it:
+- "0", "1", "2", ... are the arrays, numbered in the order the walk meets them.
+- "__minigrad_checkpoint__", written last, is a uint8 array holding UTF-8 JSON:
+  {"format": "minigrad.checkpoint", "version": 3, "nodes": [...],
+   "checksums": {"0": <SHA-256 of the member 0.npy, hex>, ...}}
+- the zip comment holds the SHA-256 of the header member itself.
+The structure is a flat list of nodes, node 0 the root, so that nesting of any depth needs no
+recursion to write or read (and no deeply nested JSON). A container lists its children by
+their index in the list; every child comes after its parent. So no key is ever flattened into
+a joined name: keys with dots or slashes in them, or int key 0 next to str key "0", can never
+collide. Each node is a JSON object with a "type":
+    {"type": "dict", "items": [[key node, child index], ...]}   (insertion order kept)
+    {"type": "list" | "tuple", "items": [child index, ...]}
     {"type": "tensor", "entry": "3", "requires_grad": false}   a Tensor (loads as a Tensor)
     {"type": "array", "entry": "3"}            a numpy array (loads as a numpy array)
     {"type": "numpy_scalar", "entry": "4"}     e.g. np.float32(0.5), kept as a 0-d array
     {"type": "int", "value": "340282366920938463463374607431768211455"}
     {"type": "float", "value": "0.001"}        repr(), exact; also "nan", "inf"
     {"type": "bool", "value": true} | {"type": "str", "value": "..."} | {"type": "none"}
-Ints are decimal strings because numpy's random generator states hold 128-bit integers, which
-a JSON number read by anything but Python would round to a float. Version 1 files (before the
-"tensor" node, when a Tensor was saved as an "array") still load.
+(a key node is one of the last four). Ints are decimal strings because numpy's random
+generator states hold 128-bit integers, which a JSON number read by anything but Python would
+round to a float.
+
+Older files still load: version 2 (before the checksums, with the nested "tree" instead of
+"nodes": each container holding its child nodes) and version 1 (also before the "tensor"
+node, when a Tensor was saved as an "array"). They carry no checksums, so a change to their
+bytes is caught only by what checks every file: the zip CRC-32 of each member, and the sizes.
+
+Every claim in a file is checked before it is trusted (checkpoint_archive.py): only the
+entries the header refers to are read, and another member is refused; compressed members are
+refused; each .npy header's shape * itemsize must match its member's size before the array is
+allocated; so a file never costs more memory than it honestly holds (a member whose sizes
+agree is read whole, and then its checksum checked). Any damage gives a ValueError naming the
+file, and the entry when one is at fault.
 
 Tensors come back as Tensors (as torch.load: `mg.load(f)["model"]["fc.weight"]` is a Tensor, a
 Parameter a plain Tensor with its requires_grad), numpy arrays as numpy arrays, and other
@@ -42,82 +58,16 @@ import json
 import os
 import uuid
 
-import numpy as np
+from .checkpoint_archive import HEADER_ENTRY, Unreadable, read_archive, write_archive
+from .checkpoint_tree import decode, encode, entries_of, flatten_nested
 
-from .tensor import Tensor
-
-HEADER_ENTRY = "__minigrad_checkpoint__"
 FORMAT_NAME = "minigrad.checkpoint"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
-
-_SCALAR_TYPES = (bool, int, float, str, type(None))
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+__all__ = ["save", "load", "HEADER_ENTRY"]  # HEADER_ENTRY: the header member's name
 
 
 # ----- save -----------------------------------------------------------------------------------
-
-def _describe(where):
-    return "state_dict" + "".join(f"[{key!r}]" for key in where)
-
-
-def _encode_scalar(value):
-    # bool before int: True is an int in Python.
-    if value is None:
-        return {"type": "none"}
-    if isinstance(value, bool):
-        return {"type": "bool", "value": value}
-    if isinstance(value, int):
-        return {"type": "int", "value": str(int(value))}  # int(): an IntEnum prints its name
-    if isinstance(value, float):
-        return {"type": "float", "value": repr(float(value))}
-    return {"type": "str", "value": value}
-
-
-def _encode(value, where, arrays, open_containers):
-    """The tree node for `value`; its arrays are appended to `arrays`."""
-    if isinstance(value, Tensor):
-        arrays.append(value._array)
-        return {"type": "tensor", "entry": str(len(arrays) - 1),
-                "requires_grad": bool(value.requires_grad)}
-    if isinstance(value, (np.ndarray, np.generic)):
-        array = np.asarray(value)
-        if array.dtype.hasobject:
-            raise TypeError(f"save: {_describe(where)} is an array of dtype {array.dtype}, "
-                            f"which holds Python objects and could only be saved with pickle; "
-                            f"convert it to a numeric, bool or string dtype")
-        arrays.append(array)
-        kind = "numpy_scalar" if isinstance(value, np.generic) else "array"
-        return {"type": kind, "entry": str(len(arrays) - 1)}
-    if isinstance(value, _SCALAR_TYPES):
-        return _encode_scalar(value)
-    if isinstance(value, (dict, list, tuple)):
-        if id(value) in open_containers:
-            raise ValueError(f"save: {_describe(where)} contains itself")
-        open_containers.add(id(value))
-        if isinstance(value, dict):
-            items = []
-            for key, item in value.items():
-                if not isinstance(key, _SCALAR_TYPES):
-                    raise TypeError(f"save: {_describe(where)} has a key of type "
-                                    f"{type(key).__name__} ({key!r}); keys must be str, int, "
-                                    f"float, bool or None")
-                items.append([_encode_scalar(key),
-                              _encode(item, where + [key], arrays, open_containers)])
-            node = {"type": "dict", "items": items}
-        else:
-            node = {"type": "tuple" if isinstance(value, tuple) else "list",
-                    "items": [_encode(item, where + [i], arrays, open_containers)
-                              for i, item in enumerate(value)]}
-        open_containers.discard(id(value))
-        return node
-    if hasattr(value, "state_dict"):  # a Module or an optimizer, which torch.save pickles
-        raise TypeError(f"save: {_describe(where)} is a {type(value).__name__}; minigrad never "
-                        f"pickles a whole object: save its .state_dict() and restore it with "
-                        f".load_state_dict(mg.load(path))")
-    raise TypeError(f"save: {_describe(where)} is a {type(value).__name__}, which a checkpoint "
-                    f"cannot hold; allowed are dict, list, tuple, numpy arrays, Tensors, numpy "
-                    f"scalars, int, float, bool, str and None")
-
 
 def save(obj, f):
     """Write `obj` (see the module docstring for what it may hold) to `f` as .npz.
@@ -140,18 +90,15 @@ def save(obj, f):
     if not isinstance(f, (str, bytes, os.PathLike)) and not hasattr(f, "write"):
         raise TypeError(f"save: f must be a path or a binary file object open for writing, "
                         f"got {type(f).__name__}")
-    arrays = []
-    tree = _encode(obj, [], arrays, set())
-    header = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "tree": tree})
-    entries = {str(i): array for i, array in enumerate(arrays)}
-    entries[HEADER_ENTRY] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
+    nodes, arrays = encode(obj)
+    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "nodes": nodes}
     if hasattr(f, "write"):
-        np.savez(f, **entries)
+        write_archive(f, arrays, header)
     else:
-        _write_atomically(os.fsdecode(f), entries)
+        _write_atomically(os.fsdecode(f), arrays, header)
 
 
-def _write_atomically(path, entries):
+def _write_atomically(path, arrays, header):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise FileNotFoundError(f"save: cannot write {path}: directory {directory} does not "
@@ -162,7 +109,7 @@ def _write_atomically(path, entries):
                          | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **entries)
+            write_archive(file, arrays, header)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -180,78 +127,37 @@ def _write_atomically(path, entries):
 
 # ----- load -----------------------------------------------------------------------------------
 
-class _Unreadable(Exception):
-    """Why load() refuses a file; load() turns it into a ValueError naming the path."""
-
-
-def _decode_scalar(node):
-    kind = node["type"]
-    if kind == "none":
-        return None
-    if kind == "int":
-        return int(node["value"])
-    if kind == "float":
-        return float(node["value"])
-    if kind in ("bool", "str"):
-        value = node["value"]
-        if not isinstance(value, {"bool": bool, "str": str}[kind]):
-            raise _Unreadable(f"is damaged: a {kind} node holds {value!r}")
-        return value
-    raise _Unreadable(f"is damaged: unknown node type {kind!r}")
-
-
-def _decode(node, arrays):
-    kind = node["type"]
-    if kind in ("array", "numpy_scalar", "tensor"):
-        if node["entry"] not in arrays:
-            raise _Unreadable(f"is damaged: its array entry {node['entry']!r} is missing")
-        array = arrays[node["entry"]]
-        if kind == "tensor":
-            return Tensor._from_op(array, requires_grad=False).requires_grad_(
-                node["requires_grad"])
-        return array[()] if kind == "numpy_scalar" else array
-    if kind == "dict":
-        return {_decode_scalar(key): _decode(value, arrays) for key, value in node["items"]}
-    if kind == "list":
-        return [_decode(item, arrays) for item in node["items"]]
-    if kind == "tuple":
-        return tuple(_decode(item, arrays) for item in node["items"])
-    return _decode_scalar(node)
+def _parse_header(raw):
+    """(header, the entries it refers to, {entry: SHA-256} or None) of the header's bytes."""
+    header = json.loads(raw.decode("utf-8"))
+    if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+        raise Unreadable(f"is damaged: its header does not name the format {FORMAT_NAME!r}")
+    version = header.get("version")
+    if version not in READABLE_VERSIONS:
+        raise Unreadable(f"is a minigrad checkpoint of format version {version!r}; this "
+                         f"minigrad reads versions {', '.join(map(str, READABLE_VERSIONS))}")
+    if version >= 3:
+        nodes, checksums = header["nodes"], header["checksums"]
+        if not isinstance(checksums, dict):
+            raise Unreadable("is damaged: its checksums are not a dict")
+    else:
+        nodes, checksums = flatten_nested(header["tree"]), None
+    return nodes, entries_of(nodes), checksums
 
 
 def _read(file):
-    """(header dict, {entry name: array}) of an open checkpoint file."""
+    """(the node list, {entry name: array}) of an open checkpoint file."""
     position = file.tell()
     start = file.read(6)
+    size = file.seek(0, os.SEEK_END)
     file.seek(position)
-    if not start.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
-        # Checked here because np.load would call anything else "pickled data".
-        raise _Unreadable(f"is not a minigrad checkpoint: it is not a .npz (zip) archive; "
-                          f"it starts with {start!r}" if start else "is empty")
-    archive = np.load(file, allow_pickle=False)
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise _Unreadable("is not a minigrad checkpoint: it holds a single numpy array, not "
-                          "the .npz archive that minigrad.save writes")
-    with archive:
-        if HEADER_ENTRY not in archive.files:
-            shown = ", ".join(archive.files[:5]) + (", ..." if len(archive.files) > 5 else "")
-            raise _Unreadable(f"is not a minigrad checkpoint: it is a .npz archive without the "
-                              f"{HEADER_ENTRY!r} entry that minigrad.save writes (its entries: "
-                              f"{shown or 'none'})")
-        # Read every entry now: a damaged member shows itself only when it is read.
-        arrays = {name: archive[name] for name in archive.files}
-    raw_header = arrays.pop(HEADER_ENTRY)
-    if raw_header.dtype != np.uint8 or raw_header.ndim != 1:
-        raise _Unreadable(f"is damaged: its header entry is {raw_header.dtype} "
-                          f"{raw_header.shape}, expected 1-D uint8")
-    header = json.loads(raw_header.tobytes().decode("utf-8"))
-    if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
-        raise _Unreadable(f"is damaged: its header does not name the format {FORMAT_NAME!r}")
-    if header.get("version") not in READABLE_VERSIONS:
-        raise _Unreadable(f"is a minigrad checkpoint of format version "
-                          f"{header.get('version')!r}; this minigrad reads versions "
-                          f"{', '.join(map(str, READABLE_VERSIONS))}")
-    return header, arrays
+    if start.startswith(b"\x93NUMPY"):
+        raise Unreadable("is not a minigrad checkpoint: it holds a single numpy array, not "
+                         "the .npz archive that minigrad.save writes")
+    if not start.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise Unreadable(f"is not a minigrad checkpoint: it is not a .npz (zip) archive; "
+                         f"it starts with {start!r}" if start else "is empty")
+    return read_archive(file, size, _parse_header)
 
 
 def _check_load_options(map_location, pickle_module, mmap):
@@ -280,8 +186,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     Raises:
         FileNotFoundError if the path does not exist.
         ValueError naming the file if it is not a minigrad checkpoint (a plain .npz or .npy,
-        random bytes) or is truncated or damaged; ValueError for a map_location other than
-        the CPU, a pickle_module, or mmap=True.
+        random bytes) or is truncated or damaged (naming the entry when one is at fault: a
+        size that disagrees with its header, a checksum that does not match, a compressed or
+        unreferenced member); ValueError for a map_location other than the CPU, a
+        pickle_module, or mmap=True.
     """
     _check_load_options(map_location, pickle_module, mmap)
     if hasattr(f, "read"):
@@ -296,9 +204,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
 def _load_from(file, name):
     try:
-        header, arrays = _read(file)
-        return _decode(header["tree"], arrays)
-    except _Unreadable as err:
+        nodes, arrays = _read(file)
+        return decode(nodes, arrays)
+    except Unreadable as err:
         raise ValueError(f"load: {name} {err}") from None
     except MemoryError:
         raise

@@ -107,9 +107,21 @@ def test_digits_test_fraction_zero_and_bad_values():
     split = load_digits(test_fraction=0)
     assert split.x_train.shape == (1797, 1, 8, 8)
     assert split.x_test.shape == (0, 1, 8, 8) and split.y_test.shape == (0,)
-    for bad in (1, 1.5, -0.1, "0.2", True):
-        with pytest.raises(ValueError, match="test_fraction"):
+    for bad in (1, 1.5, -0.1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"load_digits: test_fraction must be in \[0, 1\)"):
             load_digits(test_fraction=bad)
+    for bad in ("0.2", True, None, [0.2]):
+        with pytest.raises(TypeError, match="load_digits: test_fraction must be a number"):
+            load_digits(test_fraction=bad)
+    assert len(load_digits(test_fraction=np.float32(0.2)).y_test) == 359  # numpy scalars too
+
+
+@pytest.mark.parametrize("fraction,train,test", [(0.001, 1797, 0), (0.999, 0, 1797)])
+def test_digits_split_leaving_a_side_empty_is_refused(fraction, train, test):
+    # round(fraction * class size) is 0 (or the whole class) for every class
+    with pytest.raises(ValueError, match=rf"test_fraction={fraction} leaves {train} train and "
+                                         rf"{test} test images of 1797"):
+        load_digits(test_fraction=fraction)
 
 
 # ----- MNIST ----------------------------------------------------------------------------------

@@ -9,27 +9,43 @@ from pathlib import Path
 
 import numpy as np
 
+from .bounded_read import read_at_most
+
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
            "dog", "frog", "horse", "ship", "truck")
 TRAIN_FILES = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
 TEST_FILES = ("test_batch.bin",)
 IMAGE_SHAPE = (3, 32, 32)
 RECORD_BYTES = 1 + 3 * 32 * 32
+MAX_RECORDS_PER_FILE = 10_000  # each of the five data_batch files and test_batch
 EXTRACTED_FOLDER = "cifar-10-batches-bin"  # what the official archive unpacks into
 
 
 def read_cifar_file(path):
     """(pixels (N, 3, 32, 32) uint8, labels (N,) uint8) from one CIFAR-10 .bin file.
 
-    Raises ValueError naming the file if its length is not a whole number of records, or a
-    label is above 9.
+    The file's size is checked before it is read: a whole number of records, and at most the
+    10,000 that every official file holds, so a damaged or hostile file (say, a sparse one of
+    64 GiB) is refused without being read.
+
+    Raises ValueError naming the file if its length is not a whole number of records or more
+    than 10,000 of them, or a label is above 9.
     """
     path = Path(path)
-    content = path.read_bytes()
-    if len(content) == 0 or len(content) % RECORD_BYTES != 0:
-        raise ValueError(f"load_cifar10: {path} is {len(content)} bytes long, expected a "
+    size = path.stat().st_size
+    if size == 0 or size % RECORD_BYTES != 0:
+        raise ValueError(f"load_cifar10: {path} is {size} bytes long, expected a "
                          f"positive multiple of {RECORD_BYTES} (1 label byte + 3072 pixel "
                          f"bytes per image); the file is truncated or not a CIFAR-10 .bin file")
+    if size // RECORD_BYTES > MAX_RECORDS_PER_FILE:
+        raise ValueError(f"load_cifar10: {path} is {size} bytes long: "
+                         f"{size // RECORD_BYTES} records, but a CIFAR-10 .bin file holds at "
+                         f"most {MAX_RECORDS_PER_FILE}; it is not a CIFAR-10 .bin file")
+    with open(path, "rb") as file:
+        content = read_at_most(file, size + 1)
+    if len(content) != size:  # the file changed while it was read
+        raise ValueError(f"load_cifar10: {path} changed size while it was read "
+                         f"({size} bytes, then {len(content)})")
     records = np.frombuffer(content, dtype=np.uint8).reshape(-1, RECORD_BYTES)
     labels = records[:, 0]
     bad = np.flatnonzero(labels >= len(CLASSES))

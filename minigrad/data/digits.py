@@ -5,15 +5,21 @@ Source and license (CC BY 4.0): DIGITS_LICENSE.md beside the file.
 """
 
 import gzip
+import io
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
+from ..functional.checks import number
+from .bounded_read import read_at_most
+
 DIGITS_FILE = "digits.csv.gz"
 NUM_IMAGES = 1797
 NUM_CLASSES = 10
 PIXEL_MAX = 16
+MAX_CSV_BYTES = NUM_IMAGES * 65 * 3  # every value 0..16: at most 2 digits, then "," or "\n"
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,28 @@ def read_digits_raw():
     Read through importlib.resources, so it works from an installed wheel as well as a checkout.
     """
     with resources.files(__package__).joinpath(DIGITS_FILE).open("rb") as raw:
-        with gzip.open(raw, "rt") as text:
-            table = np.loadtxt(text, delimiter=",", dtype=np.int64)
+        return parse_digits_gzip(raw, DIGITS_FILE)
+
+
+def parse_digits_gzip(raw, name):
+    """(images, labels) from a gzipped CSV of NUM_IMAGES rows of 64 pixels and a label.
+
+    At most MAX_CSV_BYTES are decompressed (one byte past: a longer stream is refused), so a
+    damaged file cannot expand without bound.
+    """
+    try:
+        with gzip.open(raw, "rb") as stream:
+            text = read_at_most(stream, MAX_CSV_BYTES + 1)
+        if len(text) > MAX_CSV_BYTES:
+            raise ValueError(f"decompresses to more than {MAX_CSV_BYTES} bytes, the most "
+                             f"{NUM_IMAGES} rows of 65 values of at most 2 digits take")
+        table = np.loadtxt(io.StringIO(text.decode("ascii")), delimiter=",", dtype=np.int64,
+                           ndmin=2)
+    except (OSError, EOFError, zlib.error, ValueError) as err:  # a bad gzip stream or CSV
+        raise ValueError(f"load_digits: the bundled {name} is unreadable ({err}); the package "
+                         f"is damaged") from err
     if table.shape != (NUM_IMAGES, 65):
-        raise ValueError(f"load_digits: the bundled {DIGITS_FILE} should hold {NUM_IMAGES} rows "
+        raise ValueError(f"load_digits: the bundled {name} should hold {NUM_IMAGES} rows "
                          f"of 65 integers, got shape {table.shape}; the package is damaged")
     images = table[:, :64].astype(np.float32).reshape(NUM_IMAGES, 1, 8, 8)
     labels = table[:, 64]
@@ -85,8 +109,9 @@ def load_digits(test_fraction=0.2, seed=0, standardize=True):
     images leaks into training.
 
     Args:
-        test_fraction: share of each class held out for testing, in [0, 1); 0 gives an empty
-            test part.
+        test_fraction: share of each class held out for testing, a number in [0, 1); 0 gives
+            an empty test part on purpose. A positive fraction so small (or so near 1) that
+            rounding leaves the test (or train) part empty is refused.
         seed: seed of the numpy Generator that draws the split (None: a fresh random split).
         standardize: if True, images become (raw - mean) / std with the train split's mean and
             std; if False, they keep the raw pixel values 0..16.
@@ -94,14 +119,22 @@ def load_digits(test_fraction=0.2, seed=0, standardize=True):
     Returns:
         Split(x_train, y_train, x_test, y_test, mean, std): images (N, 1, 8, 8) float32,
         labels (N,) int64. With the default 0.2: 1,438 train and 359 test images.
+
+    Raises:
+        TypeError if test_fraction is not a number; ValueError if it is outside [0, 1) (or
+        NaN), or positive but leaves one part empty, naming both sizes.
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) \
-            or not 0 <= test_fraction < 1:
-        raise ValueError(f"load_digits: test_fraction must be a number in [0, 1), "
-                         f"got {test_fraction!r}")
+    number("load_digits", "test_fraction", test_fraction)
+    if not 0 <= test_fraction < 1:  # written so that NaN is refused too
+        raise ValueError(f"load_digits: test_fraction must be in [0, 1), got {test_fraction!r}")
     images, labels = read_digits_raw()
     rng = np.random.default_rng(seed)
-    train, test = stratified_split(labels, test_fraction, rng)
+    train, test = stratified_split(labels, float(test_fraction), rng)
+    if test_fraction > 0 and (len(test) == 0 or len(train) == 0):
+        raise ValueError(f"load_digits: test_fraction={test_fraction!r} leaves "
+                         f"{len(train)} train and {len(test)} test images of {len(labels)}; "
+                         f"choose a fraction that leaves both parts non-empty, or 0 for no "
+                         f"test part")
     x_train, x_test = images[train], images[test]
     mean = std = None
     if standardize:

@@ -7,9 +7,13 @@ labels 2049 (dims N).
 """
 
 import gzip
+import os
+import zlib
 from pathlib import Path
 
 import numpy as np
+
+from .bounded_read import most_bytes_in, read_at_most
 
 IMAGES_MAGIC = 2051  # 0x00000803: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 2049  # 0x00000801: unsigned bytes, 1 dimension
@@ -28,19 +32,13 @@ def _find(directory, name):
     return None
 
 
-def _read_bytes(path):
-    """The file's content, gunzipped if its name ends in .gz."""
-    if path.suffix != ".gz":
-        return path.read_bytes()
-    try:
-        with gzip.open(path, "rb") as f:
-            return f.read()
-    except (OSError, EOFError) as err:  # BadGzipFile is an OSError; a cut-off stream an EOFError
-        raise ValueError(f"load_mnist: {path} is not a complete gzip file ({err})") from err
-
-
 def read_idx(path, magic, ndim):
     """The array stored in an IDX file of unsigned bytes, checked against its header.
+
+    The header is read first and the size it announces checked against the file's (for a .gz
+    file, against the most its compressed size can expand to) before the body is read; the
+    body is then read to exactly that size and one byte beyond, so a file that is longer than
+    its header says, or a gzip bomb, costs no more memory than the header honestly claims.
 
     Args:
         path: file to read (.gz files are decompressed).
@@ -55,23 +53,48 @@ def read_idx(path, magic, ndim):
         from what its header announces (a truncated download, or the wrong file).
     """
     path = Path(path)
-    content = _read_bytes(path)
+    gzipped = path.suffix == ".gz"
+    try:
+        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as stream:
+            header, shape = _read_idx_header(stream, path, magic, ndim)
+            expected = len(header) + int(np.prod(shape, dtype=object))
+            most = most_bytes_in(path, gzipped)
+            if expected > most or (not gzipped and expected != most):  # before reading on
+                found = (f"a gzip file of {os.path.getsize(path)} bytes decompresses to at "
+                         f"most {most}") if gzipped else f"it is {most} bytes"
+                raise _wrong_size(path, len(header), shape, expected, found)
+            body = read_at_most(stream, expected - len(header) + 1)
+    except (OSError, EOFError, zlib.error) as err:  # BadGzipFile is an OSError, a cut-off
+        # stream an EOFError, a damaged one a zlib.error
+        if not gzipped:
+            raise
+        raise ValueError(f"load_mnist: {path} is not a complete gzip file ({err})") from err
+    if len(header) + len(body) != expected:
+        found = ("it is longer" if len(header) + len(body) > expected
+                 else f"it is {len(header) + len(body)} bytes")
+        raise _wrong_size(path, len(header), shape, expected, found)
+    return np.frombuffer(body, dtype=np.uint8).reshape(shape)
+
+
+def _wrong_size(path, header_size, shape, expected, found):
+    return ValueError(f"load_mnist: {path} should be {expected} bytes long (a {header_size}-"
+                      f"byte header and {shape} elements), but {found}; the file is "
+                      f"truncated or damaged")
+
+
+def _read_idx_header(stream, path, magic, ndim):
+    """(the header's bytes, the shape it gives), or ValueError for a wrong magic number."""
     header_size = 4 + 4 * ndim
-    if len(content) < header_size:
+    header = bytes(read_at_most(stream, header_size))
+    if len(header) < header_size:
         raise ValueError(f"load_mnist: {path} is too short for an IDX header: expected at "
-                         f"least {header_size} bytes, got {len(content)}")
-    found = int.from_bytes(content[:4], "big")
+                         f"least {header_size} bytes, got {len(header)}")
+    found = int.from_bytes(header[:4], "big")
     if found != magic:
         raise ValueError(f"load_mnist: {path} has magic number {found} (0x{found:08x}), "
                          f"expected {magic} (0x{magic:08x}); is it the right file, and "
                          f"decompressed if its name has no .gz?")
-    shape = tuple(int(d) for d in np.frombuffer(content, dtype=">u4", count=ndim, offset=4))
-    expected = header_size + int(np.prod(shape))
-    if len(content) != expected:
-        raise ValueError(f"load_mnist: {path} should be {expected} bytes long (a {header_size}-"
-                         f"byte header and {shape} elements), but it is {len(content)} bytes; "
-                         f"the file is truncated or damaged")
-    return np.frombuffer(content, dtype=np.uint8, offset=header_size).reshape(shape)
+    return header, tuple(int(d) for d in np.frombuffer(header, dtype=">u4", offset=4))
 
 
 def load_mnist(directory, train=True):
