@@ -173,6 +173,7 @@ def train(args):
     if args.resume:
         checkpoint = load_checkpoint(args.out)
         train_cli.apply_saved_config(args, checkpoint["config"])
+    train_cli.check_combination(args)
     x_train, y_train, x_test, y_test = limited(load_data(args), args.limit)
     num_classes = int(max(y_train.max(), y_test.max())) + 1
     model = build(args.model, in_channels=x_train.shape[1], num_classes=num_classes,

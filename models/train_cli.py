@@ -17,7 +17,7 @@ with; pass them again or leave them out, but an option that would change the run
 --optimizer, --batch-size, --lr, --seed, --limit, --schedule, ...) is refused. --epochs may
 change only with --schedule none, where a run of 2 epochs resumed with --epochs 4 equals a
 run of 4, bit for bit; a schedule spans the planned epochs, so there it is refused (plan with
---epochs N --stop-after M instead). Resuming a finished run says so and exits with status 0.
+--epochs N --stop-after M instead); --data-dir may change, as the files may move. Resuming a finished run says so and exits with status 0.
 A new run refuses a non-empty --out: pass --resume, or --overwrite, which removes the old
 run's files (and refuses if the folder holds any other file). User errors print one line and
 exit with status 2; a NaN or Inf stops with status 1, Ctrl-C with 130."""
@@ -65,8 +65,6 @@ def parse_args(argv, description):
     for action in probe._actions:
         action.default = argparse.SUPPRESS
     args.given = set(vars(probe.parse_args(argv)))
-    if args.data != "digits" and not args.data_dir:
-        parser.error(f"--data {args.data} needs --data-dir")
     for name in ("epochs", "batch_size", "limit", "stop_after"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -101,3 +99,13 @@ def apply_saved_config(args, config):
                            f"{saved}, not {given}; leave {flag} out or start a new run")
     if args.data_dir is None:
         args.data_dir = config.get("data_dir")
+
+
+def check_combination(args):
+    """Refuse options that the others make meaningless (after --resume has filled them in)."""
+    if args.data != "digits" and not args.data_dir:
+        raise RunError(f"--data {args.data} needs --data-dir")
+    if args.data == "digits" and args.data_dir:
+        raise RunError("--data-dir is only for --data mnist or cifar10; the digits are bundled")
+    if args.optimizer == "adam" and "momentum" in args.given:
+        raise RunError("--momentum is only for --optimizer sgd; Adam has its own betas")

@@ -108,6 +108,8 @@ def test_a_full_disk_in_the_middle_of_a_run_keeps_the_last_checkpoint(tmp_path, 
     (["--momentum", "-0.5"], ["--momentum"]),
     (["--data", "mnist"], ["--data-dir"]),
     (["--resume", "--overwrite"], ["--overwrite"]),
+    (["--data-dir", "."], ["--data-dir"]),
+    (["--optimizer", "adam", "--momentum", "0.5"], ["--momentum"]),
 ])
 def test_bad_options(tmp_path, capsys, argv, words):
     out = tmp_path / "run"

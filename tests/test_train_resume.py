@@ -11,6 +11,8 @@ import pytest
 import minigrad as mg
 from train_run import assert_one_line_error, cli
 
+from minigrad.models import train as train_module
+
 TINY = ["--model", "resnet8", "--limit", "64", "--batch-size", "32", "--no-progress",
         "--lr", "0.05"]
 
@@ -137,3 +139,15 @@ def test_run_files_that_are_symlinks_are_refused_not_followed(half_run, tmp_path
     status, _, err = cli(capsys, *TINY, "--out", half_run, "--epochs", "2", mode)
     assert_one_line_error(status, err, "symbolic link")
     assert open(target, "rb").read() == before
+
+
+def test_resume_of_an_mnist_run_needs_no_data_options(tmp_path, capsys, monkeypatch):
+    arrays = {train: (np.random.default_rng(0).random((64, 1, 28, 28), dtype=np.float32),
+                      np.arange(64) % 10) for train in (True, False)}
+    monkeypatch.setattr(train_module.mgdata, "load_mnist",
+                        lambda directory, train=True: arrays[train])
+    out = str(tmp_path / "run")
+    options = [*TINY, "--out", out, "--data", "mnist", "--data-dir", str(tmp_path)]
+    assert cli(capsys, *options, "--epochs", "2", "--stop-after", "1")[0] == 0
+    status, stdout, _ = cli(capsys, "--out", out, "--resume", "--no-progress")
+    assert status == 0 and "resuming at epoch 2" in stdout
