@@ -41,8 +41,8 @@ def _nearest_existing(path):
     return path
 
 
-def check_out(out, resume, overwrite):
-    """Refuse an --out the run cannot use, before anything is created."""
+def check_writable_folder(out):
+    """Refuse an --out that is empty, not a folder, or cannot be written (or created)."""
     if out == "":
         raise RunError("--out is empty; give the folder for the run's files")
     if os.path.lexists(out) and not os.path.isdir(out):
@@ -52,6 +52,11 @@ def check_out(out, resume, overwrite):
         raise RunError(f"--out {out} cannot be created: {existing} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise RunError(f"--out {out} is not writable ({existing} is read-only)")
+
+
+def check_out(out, resume, overwrite):
+    """Refuse an --out the run cannot use, before anything is created."""
+    check_writable_folder(out)
     if not os.path.isdir(out):
         if resume:
             raise RunError(f"--resume: no checkpoint at {os.path.join(out, CHECKPOINT)}")

@@ -17,19 +17,22 @@ with; pass them again or leave them out, but an option that would change the run
 --optimizer, --batch-size, --lr, --seed, --limit, --schedule, ...) is refused. --epochs may
 change only with --schedule none, where a run of 2 epochs resumed with --epochs 4 equals a
 run of 4, bit for bit; a schedule spans the planned epochs, so there it is refused (plan with
---epochs N --stop-after M instead); --data-dir may change, as the files may move. Resuming a finished run says so and exits with status 0.
-A new run refuses a non-empty --out: pass --resume, or --overwrite, which removes the old
-run's files (and refuses if the folder holds any other file). User errors print one line and
-exit with status 2; a NaN or Inf stops with status 1, Ctrl-C with 130."""
+--epochs N --stop-after M instead); --data-dir may change, as the files may move.
+Resuming a finished run says so and exits with status 0. A new run refuses a non-empty
+--out: pass --resume, or --overwrite, which removes the old run's files (and refuses if the
+folder holds any other file). User errors print one line and exit with status 2; a NaN or
+Inf stops with status 1, Ctrl-C with 130."""
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line (and status 2), not usage + line."""
+
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser(description):
-    p = _OneLineParser(prog="minigrad-train", description=description, epilog=EPILOG,
+    p = OneLineParser(prog="minigrad-train", description=description, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="resnet20", choices=sorted(CONSTRUCTORS))
     p.add_argument("--data", default="digits", choices=("digits", "mnist", "cifar10"))
