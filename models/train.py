@@ -144,6 +144,9 @@ def restore(checkpoint, parts, args, batches):
         except Exception as err:  # any mismatch, however deep: one sentence instead
             what = f"--model {args.model}" if key == "model" else f"this run's {key}"
             raise RunError(f"--resume: the {key} state in {path} does not fit {what}") from err
+    broken = first_non_finite(parts["model"], parts["optimizer"])
+    if broken is not None:
+        raise RunError(f"--resume: {path} is not a good checkpoint: {broken} is not finite")
     position, rows = checkpoint["position"], checkpoint["metrics"]
     counts = ("epoch", "batch", "correct", "seen")
     valid = (isinstance(position, dict)

@@ -151,3 +151,13 @@ def test_resume_of_an_mnist_run_needs_no_data_options(tmp_path, capsys, monkeypa
     assert cli(capsys, *options, "--epochs", "2", "--stop-after", "1")[0] == 0
     status, stdout, _ = cli(capsys, "--out", out, "--resume", "--no-progress")
     assert status == 0 and "resuming at epoch 2" in stdout
+
+
+def test_a_checkpoint_with_non_finite_weights_is_refused(half_run, capsys):
+    def poison(checkpoint):
+        name = next(iter(checkpoint["model"]))
+        checkpoint["model"][name].numpy()[...] = float("nan")
+
+    craft(half_run, poison)
+    status, _, err = cli(capsys, *TINY, "--out", half_run, "--epochs", "2", "--resume")
+    assert_one_line_error(status, err, "not finite")
