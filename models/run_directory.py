@@ -117,9 +117,12 @@ def load_checkpoint(out):
         config = json.loads(checkpoint["config"]) if not missing else None
     except (TypeError, ValueError):
         config = None
-    if missing or not isinstance(config, dict) or not isinstance(checkpoint["metrics"], list):
-        raise RunError(f"--resume: {path} is damaged: "
-                       f"{'it lacks ' + ', '.join(missing) if missing else 'bad config'}")
+    if missing:
+        raise RunError(f"--resume: {path} is damaged: it lacks {', '.join(missing)}")
+    if not isinstance(config, dict):
+        raise RunError(f"--resume: {path} is damaged: its config is not a JSON object")
+    if not isinstance(checkpoint["metrics"], list):
+        raise RunError(f"--resume: {path} is damaged: its metrics are not a list of rows")
     checkpoint["config"] = config
     return checkpoint
 

@@ -81,11 +81,25 @@ def parse_args(argv, description):
     return args
 
 
+def _fits(action, value):
+    """Whether `value` could have come from parsing `action`'s option."""
+    if value is None:
+        return action.default is None
+    kind = action.type or str
+    kinds = (int, float) if kind is float else (kind,)
+    return (isinstance(value, kinds) and not isinstance(value, bool)
+            and (action.choices is None or value in action.choices))
+
+
 def apply_saved_config(args, config):
     """Set the run options of `args` from the checkpoint's `config`; refuse a conflict."""
     missing = [name for name in RUN_OPTIONS if name not in config]
     if missing:
         raise RunError(f"--resume: the checkpoint's config lacks {', '.join(missing)}")
+    for action in build_parser("")._actions:
+        if action.dest in RUN_OPTIONS and not _fits(action, config[action.dest]):
+            raise RunError(f"--resume: the checkpoint's config is damaged: it holds "
+                           f"{action.option_strings[0]} {config[action.dest]!r}")
     for name in RUN_OPTIONS:
         saved, given = config[name], getattr(args, name)
         flag = "--" + name.replace("_", "-")

@@ -161,3 +161,15 @@ def test_a_checkpoint_with_non_finite_weights_is_refused(half_run, capsys):
     craft(half_run, poison)
     status, _, err = cli(capsys, *TINY, "--out", half_run, "--epochs", "2", "--resume")
     assert_one_line_error(status, err, "not finite")
+
+
+@pytest.mark.parametrize("option", [("model", "vgg"), ("epochs", "2"), ("lr", "fast"),
+                                    ("limit", 0.5), ("seed", True), ("schedule", None)])
+def test_a_checkpoint_with_an_impossible_config_is_refused(half_run, capsys, option):
+    def set_option(checkpoint):
+        config = json.loads(checkpoint["config"])
+        checkpoint["config"] = json.dumps({**config, option[0]: option[1]})
+
+    craft(half_run, set_option)
+    status, _, err = cli(capsys, "--out", half_run, "--resume", "--no-progress")
+    assert_one_line_error(status, err, "config is damaged", option[0])
