@@ -25,8 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DRIVER = """
 import io, os, signal, sys
 import numpy as np
-from minigrad import serialization
-from minigrad.models import run_directory, train
+from minigrad.models import train
 point, n = os.environ["KILL_AT"].split(":")
 n, counts = int(n), {}
 
@@ -52,8 +51,8 @@ def replace(source, target):
     real_replace(source, target)
     reached(f"after-replacing-{name}")
 
-serialization.np.savez = savez
-serialization.os.replace = replace
+np.savez = savez  # what mg.save writes with
+os.replace = replace  # what mg.save and the metrics writer rename with
 sys.exit(train.main(sys.argv[1:]))
 """
 
