@@ -4,9 +4,10 @@
     python -m minigrad.analysis flow --quick    # one experiment, smoke size
 """
 
-import argparse
 import sys
 
+from ..models.run_directory import RunError, check_writable_folder
+from ..models.train_cli import OneLineParser
 from .report import ORDER, run
 
 SUBCOMMANDS = {
@@ -21,8 +22,7 @@ SUBCOMMANDS = {
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m minigrad.analysis",
-                                     description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m minigrad.analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -40,8 +40,16 @@ def main(argv=None, prog="python -m minigrad.analysis"):
     args = parse_args(argv)
     size = "quick" if args.quick else "full" if args.full else "default"
     names = list(ORDER) if args.command == "report" else [args.command]
-    run(names, size=size, seed=args.seed, out=args.out, show_progress=not args.no_progress,
-        command=" ".join([prog, *argv]))
+    try:
+        if args.seed < 0:
+            raise RunError(f"--seed must be a non-negative integer, got {args.seed}")
+        if args.out is not None:
+            check_writable_folder(args.out)
+        run(names, size=size, seed=args.seed, out=args.out, show_progress=not args.no_progress,
+            command=" ".join([prog, *argv]))
+    except (RunError, OSError) as err:  # OSError: e.g. the disk filled up while writing
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

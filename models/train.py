@@ -1,15 +1,14 @@
 """Train a zoo model: `minigrad-train --model resnet20` (or `python -m minigrad.models.train`).
 
-Every epoch appends train and test loss and accuracy to metrics.csv and metrics.jsonl in
---out, and writes checkpoint.npz there: model, optimizer, scheduler, data-order RNG state and
-position. `--resume` continues from it exactly: 2 epochs and then 2 more give the same
+Every epoch writes checkpoint.npz in --out (model, optimizer, scheduler, data-order RNG
+state, position and the metrics rows so far), then rewrites metrics.csv and metrics.jsonl
+from it: after a crash at any moment, --resume finds the two consistent (see
+run_directory.py). `--resume` continues exactly: 2 epochs and then 2 more give the same
 weights, bit for bit, as 4 straight. Ctrl-C finishes the current step, saves a checkpoint
-mid-epoch and exits; a second Ctrl-C stops at once. A NaN or Inf loss stops the run and
-leaves the last good checkpoint in place.
+mid-epoch and exits; a second Ctrl-C stops at once, the last checkpoint intact. A NaN or Inf
+loss, test loss, weight or buffer stops the run and leaves the last good checkpoint in place.
 """
 
-import argparse
-import csv
 import json
 import math
 import os
@@ -25,42 +24,13 @@ from minigrad import data as mgdata
 from minigrad import optim
 from minigrad.utils.data import DataLoader, TensorDataset
 
-from . import CONSTRUCTORS, build
-
-CHECKPOINT = "checkpoint.npz"
-FORMAT = "minigrad-train-v1"
-METRIC_FIELDS = ("epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc", "seconds")
+from . import build, train_cli
+from .run_directory import (CHECKPOINT, RunError, check_out, load_checkpoint, prepare_out,
+                            save_checkpoint, write_metrics)
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="minigrad-train", description=__doc__.splitlines()[0])
-    p.add_argument("--model", default="resnet20", choices=sorted(CONSTRUCTORS))
-    p.add_argument("--data", default="digits", choices=("digits", "mnist", "cifar10"))
-    p.add_argument("--data-dir", help="directory holding the MNIST or CIFAR-10 files")
-    p.add_argument("--epochs", type=int, default=30,
-                   help="planned total epochs; the lr schedule spans them (also when resuming)")
-    p.add_argument("--stop-after", type=int, default=None, metavar="N",
-                   help="stop (with a checkpoint) after N epochs in this invocation; "
-                        "--resume continues")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--optimizer", default="sgd", choices=("sgd", "adam"))
-    p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--weight-decay", type=float, default=5e-4)
-    p.add_argument("--schedule", default="cosine", choices=("none", "step", "multistep", "cosine"))
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="runs/latest", help="directory for metrics and checkpoints")
-    p.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.npz")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--limit", type=int, default=None,
-                   help="use only the first N training and test examples (smoke tests)")
-    args = p.parse_args(argv)
-    if args.data != "digits" and not args.data_dir:
-        p.error(f"--data {args.data} needs --data-dir")
-    for name in ("epochs", "batch_size", "limit", "stop_after"):
-        if getattr(args, name) is not None and getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be at least 1")
-    return args
+    return train_cli.parse_args(argv, __doc__.splitlines()[0])
 
 
 def load_data(args):
@@ -69,8 +39,12 @@ def load_data(args):
         split = mgdata.load_digits(seed=args.seed)
         return split.x_train, split.y_train, split.x_test, split.y_test
     loader = mgdata.load_mnist if args.data == "mnist" else mgdata.load_cifar10
-    x_train, y_train = loader(args.data_dir, train=True)
-    x_test, y_test = loader(args.data_dir, train=False)
+    try:
+        x_train, y_train = loader(args.data_dir, train=True)
+        x_test, y_test = loader(args.data_dir, train=False)
+    except (OSError, ValueError) as err:
+        raise RunError(f"--data {args.data} --data-dir {args.data_dir}: "
+                       f"{str(err).splitlines()[0] if str(err) else type(err).__name__}") from err
     return x_train, y_train, x_test, y_test
 
 
@@ -132,30 +106,6 @@ class StopRequest:
         return False
 
 
-def save_checkpoint(out, model, optimizer, scheduler, loader_state, position, args):
-    mg.save({
-        "format": FORMAT,
-        "config": json.dumps(vars(args)),
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict() if scheduler is not None else {},
-        "loader": loader_state,
-        "position": position,
-    }, os.path.join(out, CHECKPOINT))
-
-
-def append_metrics(out, row):
-    csv_path = os.path.join(out, "metrics.csv")
-    new = not os.path.exists(csv_path)
-    with open(csv_path, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=METRIC_FIELDS)
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
-    with open(os.path.join(out, "metrics.jsonl"), "a") as f:
-        f.write(json.dumps(row) + "\n")
-
-
 def progress(iterable, total, description, disable):
     from tqdm import tqdm
 
@@ -163,10 +113,70 @@ def progress(iterable, total, description, disable):
                 disable=disable, dynamic_ncols=True)
 
 
+def first_non_finite(model, optimizer):
+    """The name of the first model tensor (weight or buffer) or optimizer state that is not
+    finite, or None."""
+    named = [(name, value) for name, value in model.state_dict().items()]
+    named += [(f"the optimizer state of parameter {index}", value)
+              for index, state in optimizer.state_dict()["state"].items()
+              for value in state.values()]
+    for name, value in named:
+        array = np.asarray(value.numpy() if isinstance(value, mg.Tensor) else value)
+        if array.dtype.kind in "fc" and not np.isfinite(array).all():
+            return name
+    return None
+
+
+def run_state(model, optimizer, scheduler, loader_state, position, rows, args):
+    config = {key: value for key, value in vars(args).items() if key != "given"}
+    return {"config": json.dumps(config), "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict() if scheduler is not None else {},
+            "loader": loader_state, "position": position, "metrics": rows}
+
+
+def restore(checkpoint, parts, args, batches):
+    """Load the checkpoint's states into `parts` ({key: object}); its (position, rows)."""
+    path = os.path.join(args.out, CHECKPOINT)
+    for key, part in parts.items():
+        try:
+            part.load_state_dict(checkpoint[key])
+        except Exception as err:  # any mismatch, however deep: one sentence instead
+            what = f"--model {args.model}" if key == "model" else f"this run's {key}"
+            raise RunError(f"--resume: the {key} state in {path} does not fit {what}") from err
+    broken = first_non_finite(parts["model"], parts["optimizer"])
+    if broken is not None:
+        raise RunError(f"--resume: {path} is not a good checkpoint: {broken} is not finite")
+    position, rows = checkpoint["position"], checkpoint["metrics"]
+    counts = ("epoch", "batch", "correct", "seen")
+    valid = (isinstance(position, dict)
+             and all(type(position.get(key)) is int for key in counts)
+             and isinstance(position.get("loss_sum"), float))
+    if valid:
+        epoch, batch = position["epoch"], position["batch"]
+        valid = (0 <= epoch <= args.epochs and 0 <= batch <= batches
+                 and (batch == 0 or epoch < args.epochs)
+                 and 0 <= position["correct"] <= position["seen"] <= batch * args.batch_size
+                 and [row.get("epoch") if isinstance(row, dict) else None for row in rows]
+                 == list(range(1, epoch + 1)))
+    if not valid:
+        shown = ({key: position.get(key) for key in counts} if isinstance(position, dict)
+                 else position)
+        raise RunError(f"--resume: {path} holds an impossible position {shown} for a run of "
+                       f"{args.epochs} epochs of {batches} batches with {len(rows)} metrics rows")
+    return dict(position), list(rows)
+
+
 def train(args):
     """Run (or resume) a training run. Returns the exit status: 0 when all epochs are done,
-    1 when stopped by a non-finite loss, 130 when interrupted by Ctrl-C."""
-    os.makedirs(args.out, exist_ok=True)
+    1 when stopped by a non-finite value, 130 when interrupted by Ctrl-C. Raises RunError
+    for a user error, before anything is written if it can be found then."""
+    check_out(args.out, args.resume, args.overwrite)
+    checkpoint = None
+    if args.resume:
+        checkpoint = load_checkpoint(args.out)
+        train_cli.apply_saved_config(args, checkpoint["config"])
+    train_cli.check_combination(args)
     x_train, y_train, x_test, y_test = limited(load_data(args), args.limit)
     num_classes = int(max(y_train.max(), y_test.max())) + 1
     model = build(args.model, in_channels=x_train.shape[1], num_classes=num_classes,
@@ -179,22 +189,38 @@ def train(args):
                         shuffle=True, generator=mg.Generator().manual_seed(args.seed))
     # position: where in training we are, plus the running sums of an unfinished epoch.
     position = {"epoch": 0, "batch": 0, "loss_sum": 0.0, "correct": 0, "seen": 0}
+    rows = []  # the metrics of the finished epochs
     epoch_start_loader = loader.state_dict()
-    if args.resume:
-        checkpoint = load_checkpoint(args.out)
-        model.load_state_dict(checkpoint["model"])
-        optimizer.load_state_dict(checkpoint["optimizer"])
+    saved = None  # where the last good checkpoint stands, for the NaN message
+    if checkpoint is not None:
+        parts = {"model": model, "optimizer": optimizer, "loader": loader}
         if scheduler is not None:
-            scheduler.load_state_dict(checkpoint["scheduler"])
+            parts["scheduler"] = scheduler
+        position, rows = restore(checkpoint, parts, args, len(loader))
         epoch_start_loader = checkpoint["loader"]
-        loader.load_state_dict(epoch_start_loader)
-        position = dict(checkpoint["position"])
+        saved = (f"epoch {position['epoch'] + 1}, batch {position['batch']}" if position["batch"]
+                 else f"end of epoch {position['epoch']}")
+    prepare_out(args.out, args.overwrite)
+    if checkpoint is not None:
+        write_metrics(args.out, rows)  # drops any row the checkpoint does not know
+    if position["epoch"] >= args.epochs:
+        print(f"the run in {args.out} is already finished: all {args.epochs} epochs are done; "
+              f"nothing to train")
+        return 0
+    if checkpoint is not None:
         print(f"resuming at epoch {position['epoch'] + 1}, batch {position['batch']}")
+
+    def stop_non_finite(what):
+        kept = (f"the last good checkpoint ({saved}) is kept in "
+                f"{os.path.join(args.out, CHECKPOINT)}" if saved else "no checkpoint was saved")
+        print(f"error: {what}; stopping, and {kept}.", file=sys.stderr)
+        return 1
 
     last_epoch = args.epochs
     if args.stop_after is not None:
         last_epoch = min(args.epochs, position["epoch"] + args.stop_after)
-    with StopRequest() as stop:
+    # Overflow is expected when a run diverges; it is caught below, so numpy need not warn.
+    with StopRequest() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         while position["epoch"] < last_epoch:
             epoch = position["epoch"]
             started = time.perf_counter()
@@ -208,10 +234,8 @@ def train(args):
                 loss = F.cross_entropy(logits, yb)
                 if not math.isfinite(loss.item()):
                     bar.close()
-                    print(f"error: the loss became {loss.item()} at epoch {epoch + 1}, batch "
-                          f"{i + 1}; stopping. The last good checkpoint is kept in "
-                          f"{os.path.join(args.out, CHECKPOINT)}.", file=sys.stderr)
-                    return 1
+                    return stop_non_finite(f"the loss became {loss.item()} at epoch {epoch + 1}, "
+                                           f"batch {i + 1}")
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
@@ -224,8 +248,11 @@ def train(args):
                                 ex_per_s=f"{position['seen'] / (time.perf_counter() - started):.0f}")
                 if stop.requested:
                     bar.close()
-                    save_checkpoint(args.out, model, optimizer, scheduler, epoch_start_loader,
-                                    position, args)
+                    broken = first_non_finite(model, optimizer)
+                    if broken is not None:
+                        return stop_non_finite(f"{broken} became non-finite in epoch {epoch + 1}")
+                    save_checkpoint(args.out, run_state(model, optimizer, scheduler,
+                                                        epoch_start_loader, position, rows, args))
                     print(f"interrupted: checkpoint saved in {args.out} at epoch {epoch + 1}, "
                           f"batch {i + 1}; continue with --resume", file=sys.stderr)
                     return 130
@@ -234,36 +261,45 @@ def train(args):
             if scheduler is not None:
                 scheduler.step()
             test_loss, test_acc = evaluate(model, x_test, y_test)
-            result = {
+            broken = first_non_finite(model, optimizer)
+            if broken is not None or not math.isfinite(test_loss):
+                what = broken or f"the test loss ({test_loss})"
+                return stop_non_finite(f"{what} became non-finite in epoch {epoch + 1}")
+            rows.append({
                 "epoch": epoch + 1, "lr": lr,
                 "train_loss": position["loss_sum"] / max(position["seen"], 1),
                 "train_acc": position["correct"] / max(position["seen"], 1),
                 "test_loss": test_loss, "test_acc": test_acc,
                 "seconds": round(time.perf_counter() - started, 3),
-            }
-            append_metrics(args.out, result)
-            print(f"epoch {epoch + 1:3d}  train loss {result['train_loss']:.4f} "
-                  f"acc {result['train_acc']:.4f}  test loss {test_loss:.4f} acc {test_acc:.4f}")
+            })
             position = {"epoch": epoch + 1, "batch": 0, "loss_sum": 0.0, "correct": 0,
                         "seen": 0}
             epoch_start_loader = loader.state_dict()
-            save_checkpoint(args.out, model, optimizer, scheduler, epoch_start_loader,
-                            position, args)
+            # The checkpoint first, then the metrics from it: a crash between the two leaves
+            # metrics a resume completes, never a row the checkpoint does not know.
+            save_checkpoint(args.out, run_state(model, optimizer, scheduler, epoch_start_loader,
+                                                position, rows, args))
+            saved = f"end of epoch {epoch + 1}"
+            write_metrics(args.out, rows)
+            row = rows[-1]
+            print(f"epoch {epoch + 1:3d}  train loss {row['train_loss']:.4f} "
+                  f"acc {row['train_acc']:.4f}  test loss {test_loss:.4f} acc {test_acc:.4f}",
+                  flush=True)
     return 0
 
 
-def load_checkpoint(out):
-    path = os.path.join(out, CHECKPOINT)
-    if not os.path.exists(path):
-        raise SystemExit(f"error: --resume: no checkpoint at {path}")
-    checkpoint = mg.load(path)
-    if checkpoint.get("format") != FORMAT:
-        raise SystemExit(f"error: --resume: {path} is not a minigrad training checkpoint")
-    return checkpoint
-
-
 def main(argv=None):
-    return train(parse_args(argv))
+    """The console script: train, and turn a user error into one line and status 2."""
+    args = parse_args(argv)
+    try:
+        return train(args)
+    except RunError as err:
+        print(f"minigrad-train: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"minigrad-train: stopped at once by Ctrl-C; any checkpoint in {args.out} is "
+              f"intact (continue with --resume)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
