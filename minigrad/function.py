@@ -193,6 +193,9 @@ def _inputs(inputs, rule):
     if dtype is not None and (rule == "promote" or dtype.kind == "f") and all(
             a is not None and a.dtype == dtype for a in arrays):
         return list(inputs), arrays  # the common case: Tensors of one dtype, nothing to cast
+    for x in inputs:  # a list or a str would fail inside the dtype rules otherwise
+        if not isinstance(x, Tensor):
+            _constant(x, None)
     target = dtypes.result_type(*inputs)
     if rule == "float" and not dtypes.is_floating(target):
         target = dtypes.get_default_dtype()

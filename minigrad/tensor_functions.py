@@ -15,7 +15,7 @@ METHODS = ("exp", "log", "sqrt", "abs", "clamp", "clip", "relu", "tanh", "sigmoi
            "reshape", "transpose", "swapaxes", "permute", "squeeze", "unsqueeze", "t", "narrow",
            "chunk", "split", "numel", "sort", "argsort", "topk", "index_select", "masked_fill",
            "unbind", "select", "roll", "eq", "ne", "lt", "le", "gt", "ge", "equal",
-           "is_floating_point", "addcmul", "addcdiv", "lerp")
+           "is_floating_point", "addcmul", "addcdiv", "lerp", "neg", "negative")
 
 
 def _as_function(name):

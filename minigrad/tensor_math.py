@@ -114,6 +114,12 @@ class TensorMath:
                                "to invert a mask write ~mask")
         return ops.arithmetic.Neg.apply(self)
 
+    def neg(self):
+        """-x, as torch.neg (`negative` is the same)."""
+        return -self
+
+    negative = neg
+
     def __abs__(self):
         return ops.elementwise.Abs.apply(self)
 

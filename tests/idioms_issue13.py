@@ -37,6 +37,15 @@ IDIOMS = {
         ('float32', [])),
     'Flatten of a batch of 0': (
         'out = torch.nn.Flatten()(torch.zeros(0, 2, 3)).shape[1]', 6),
+    'a tensor times a list is a TypeError': (
+        'out = torch.ones(2) * [1, 2]',
+        ('raises', 'TypeError')),
+    'a list times a tensor is a TypeError': (
+        'out = [1, 2] * torch.ones(2)',
+        ('raises', 'TypeError')),
+    'neg and negative': (
+        'x = torch.tensor([1, -2])\nout = (x.neg(), torch.neg(x), x.negative())',
+        (('int64', [-1, 2]), ('int64', [-1, 2]), ('int64', [-1, 2]))),
 }
 
 #: minigrad's answer where it differs on purpose (docs/pytorch.md: a wrong dtype is a TypeError).
