@@ -51,4 +51,5 @@ def install(package_dir):
     """Register a SiblingFinder when `package_dir` is in a checkout (once per process)."""
     root = checkout_root(package_dir)
     if root is not None and not any(isinstance(f, SiblingFinder) for f in sys.meta_path):
-        sys.meta_path.append(SiblingFinder(root))
+        # First: an editable install of another checkout (a worktree's venv) must not win.
+        sys.meta_path.insert(0, SiblingFinder(root))
