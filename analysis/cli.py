@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "lesion": "4. delete one block at a time from trained stacks",
     "variants": "5. conv variants: cost table and accuracy against parameters",
     "separability": "6. are learned 3x3 kernels spatially separable?",
+    "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
 }
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
-from . import dynamics, flow, plots, variants
+from . import dynamics, flow, plots, shattered, variants
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
@@ -195,6 +195,19 @@ def run_separability(run):
             "relative_change": result["relative_change"]}
 
 
+def run_shattered(run):
+    """Shattered gradients: lag-1 autocorrelation of the derivative along a line of inputs,
+    for the 6n+2 plain and residual nets at initialization (Balduzzi et al. 2017)."""
+    result = shattered.shattering(run.split, seed=run.seed, progress=run.tick,
+                                  **shattered.SIZES[run.size_name])
+    plots.shattered(result, os.path.join(run.out, "shattered.png"))
+    run.write_json("shattered.json", result)
+    return {"figures": ["shattered.png"], "data": "shattered.json", "layers": result["layers"],
+            "acf1": {f: [r["mean_acf1"] for r in rs] for f, rs in result["families"].items()},
+            "cosine": {f: [r["mean_cosine"] for r in rs]
+                       for f, rs in result["families"].items()}}
+
+
 EXPERIMENTS = {
     "flow": run_flow,
     "depth": run_depth,
@@ -202,4 +215,5 @@ EXPERIMENTS = {
     "lesion": run_lesion,
     "variants": run_variants,
     "separability": run_separability,
+    "shattered": run_shattered,
 }

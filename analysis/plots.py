@@ -160,3 +160,31 @@ def separability(result, path):
     ax.set_title("How separable are learned kernels?")
     ax.legend()
     _save(fig, path)
+
+
+def shattered(result, path):
+    """Shattered gradients: acf1 against depth (mean over lines, bars from the lowest to the
+    highest line), and the derivative along the first line for the deepest pair, one panel
+    each."""
+    fig, axes = plt.subplot_mosaic([["acf", "plain"], ["acf", "residual"]], figsize=(11, 4.8))
+    layers = np.asarray(result["layers"])
+    for kind, runs in result["families"].items():
+        values = np.asarray([r["acf1"] for r in runs])
+        mean = values.mean(axis=1)
+        axes["acf"].errorbar(layers, mean, capsize=3, marker="o", color=STYLE[kind],
+                             yerr=[mean - values.min(axis=1), values.max(axis=1) - mean],
+                             label=kind)
+        derivative = np.asarray(runs[-1]["derivative"])
+        axes[kind].plot(np.linspace(0, 1, len(derivative)), derivative, color=STYLE[kind],
+                        linewidth=1)
+        axes[kind].set_title(f"{kind}, {layers[-1]} layers: derivative along the line "
+                             f"(acf1 {runs[-1]['acf1'][0]:.2f})", fontsize=9)
+        axes[kind].set_ylabel("derivative", fontsize=8)
+    axes["acf"].axhline(0, color="gray", linewidth=0.8)
+    axes["acf"].set_xlabel("depth (weighted layers, 6n+2)")
+    axes["acf"].set_ylabel("lag-1 autocorrelation of the derivative")
+    axes["acf"].set_title("Shattered gradients at initialization\n(cf. Balduzzi et al. 2017, "
+                          "Fig. 1: white noise against brown noise)", fontsize=10)
+    axes["acf"].legend()
+    axes["residual"].set_xlabel("position t on the line from one training digit to another")
+    _save(fig, path)
