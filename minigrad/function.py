@@ -195,7 +195,7 @@ def _inputs(inputs, rule):
         return list(inputs), arrays  # the common case: Tensors of one dtype, nothing to cast
     for x in inputs:  # a list or a str would fail inside the dtype rules otherwise
         if not isinstance(x, Tensor):
-            _constant(x, None)
+            _check_operand(x)
     target = dtypes.result_type(*inputs)
     if rule == "float" and not dtypes.is_floating(target):
         target = dtypes.get_default_dtype()
@@ -204,13 +204,18 @@ def _inputs(inputs, rule):
     return tensors, arrays
 
 
-def _constant(value, dtype):
-    """A Python number or array as a Tensor outside the graph; a number without a dtype to
-    take gets the one `mg.tensor` would give it."""
+def _check_operand(value):
+    """Refuse what is neither a number nor a numeric array (a list, a str, None)."""
     if not isinstance(value, (bool, int, float, np.ndarray, np.generic)) or (
             np.asarray(value).dtype.kind not in "biuf"):
         raise TypeError(f"unsupported operand: a tensor and {type(value).__name__} "
                         f"({value!r:.40}); give a Tensor or a number")
+
+
+def _constant(value, dtype):
+    """A Python number or array as a Tensor outside the graph; a number without a dtype to
+    take gets the one `mg.tensor` would give it."""
+    _check_operand(value)
     if dtype is None and isinstance(value, (bool, int, float)):
         dtype = dtypes.result_type(value)
     return tensor_module.Tensor._from_op(np.asarray(value, dtype=dtype), requires_grad=False)

@@ -14,13 +14,12 @@ op `CrossEntropy` (ops/loss.py), its backward one subtraction."""
 
 import numpy as np
 
-from ..autograd import is_grad_enabled
 from ..ops import loss
 from ..ops.elementwise import Where
 from ..tensor import Tensor
 from .activation import _floating
 from .checks import array_of, bounded_number, is_int, same_dtype
-from .loss import check_reduction, no_legacy_reduction
+from .loss import check_reduction, no_legacy_reduction, refuse_grad
 
 
 def _input(op, input):
@@ -38,10 +37,8 @@ def _weight(op, input, weight, num_classes, differentiable=False):
     (PyTorch's loss of class probabilities is; that of class indices is not)."""
     if weight is None:
         return None
-    if (not differentiable and isinstance(weight, Tensor) and weight.requires_grad
-            and is_grad_enabled()):
-        raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in PyTorch; "
-                           f"pass weight.detach()")
+    if not differentiable:
+        refuse_grad(op, "weight", weight)
     same_dtype(op, input, weight=weight)
     array = array_of(weight)
     if array.shape != (num_classes,):

@@ -88,6 +88,22 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce("smooth_l1_loss", losses, reduction)
 
 
+def refuse_grad(op, name, value):
+    """PyTorch's losses are not differentiable in their weights: one that requires grad is
+    an error, not a gradient silently dropped."""
+    if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"{op}: the loss is not differentiable in {name}, as in PyTorch; "
+                           f"pass {name}.detach()")
+
+
+def _constant_weight(op, name, weight, shape, hint=""):
+    """A weight the loss is not differentiable in, broadcasting to the losses' shape."""
+    refuse_grad(op, name, weight)
+    if not _broadcasts_to(shape_of(weight), shape):
+        raise ValueError(f"{op}: {name} {shape_of(weight)} must broadcast to the input's "
+                         f"shape {tuple(shape)}{hint}")
+
+
 def _broadcasts_to(shape, target):
     try:
         return np.broadcast_shapes(shape, tuple(target)) == tuple(target)
@@ -97,12 +113,7 @@ def _broadcasts_to(shape, target):
 
 def _weighted(op, losses, weight, reduction):
     if weight is not None:
-        if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
-            raise RuntimeError(f"{op}: the loss is not differentiable in weight, as in "
-                               f"PyTorch; pass weight.detach()")
-        if not _broadcasts_to(shape_of(weight), losses.shape):
-            raise ValueError(f"{op}: weight {shape_of(weight)} must broadcast to the input's "
-                             f"shape {tuple(losses.shape)}")
+        _constant_weight(op, "weight", weight, losses.shape)
         losses = losses * weight
     return _reduce(op, losses, reduction)
 
@@ -151,11 +162,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is None:
         pos_weight = Tensor._plain(np.ones((), input.dtype))
     else:
-        if isinstance(pos_weight, Tensor) and pos_weight.requires_grad and is_grad_enabled():
-            raise RuntimeError(f"{op}: the loss is not differentiable in pos_weight, as in "
-                               f"PyTorch; pass pos_weight.detach()")
-        if not _broadcasts_to(shape_of(pos_weight), input.shape):
-            raise ValueError(f"{op}: pos_weight {shape_of(pos_weight)} must broadcast to the "
-                             f"input's shape {tuple(input.shape)} (one weight per class: (C,))")
+        _constant_weight(op, "pos_weight", pos_weight, input.shape,
+                         " (one weight per class: (C,))")
     losses = loss.BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
     return _weighted(op, losses, weight, reduction)
