@@ -14,15 +14,22 @@ class ReLU(Function):
     VJP: dL/dx = 0 where x <= 0, else g (so g passes at NaN, as PyTorch's).
     """
 
+    # Not x * (x > 0): -inf * 0 is NaN and -1 * 0 is -0.0. np.where gives the exact answer
+    # but is ~10x slower than a product on random masks (it branches per element), so the
+    # branch-free maximum and product run, and np.where only where they would differ: an
+    # input holding an exact zero (-0.0 must stay -0.0) or a non-finite upstream gradient.
     @staticmethod
     def forward(ctx, x):
-        # a select, not x * (x > 0): -inf * 0 is NaN and -1 * 0 is -0.0
-        ctx.blocked = x <= 0
-        return np.where(x < 0, np.zeros((), x.dtype), x)
+        ctx.passing = ~(x <= 0)  # NaN passes, as in PyTorch
+        if (x == 0).any():
+            return np.where(x < 0, np.zeros((), x.dtype), x)
+        return np.maximum(x, np.zeros((), x.dtype))
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.where(ctx.blocked, np.zeros((), grad.dtype), grad),)
+        if np.isfinite(grad).all():
+            return (grad * ctx.passing,)
+        return (np.where(ctx.passing, grad, np.zeros((), grad.dtype)),)
 
 
 class Tanh(Function):
