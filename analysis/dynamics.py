@@ -96,14 +96,18 @@ def degradation(split, depths, epochs, lr, width=64, seed=0, progress=None):
 def resnet_degradation(split, ns, epochs, lr, seed=0, progress=None):
     """Experiment 3, CNN part: CIFAR-style ResNets and their plain twins (6n+2 layers, batch
     norm, as in He et al. 2015, Fig. 6) trained with the same budget.
-    Returns {"layers": [6n+2, ...], "runs": {"plain"/"residual": [fit results]}}."""
+    Returns {"layers": [6n+2, ...], "runs": {"plain"/"residual": [fit results]},
+    "models": {layers: {"plain": model, "residual": model}}}."""
     runs = {"plain": [], "residual": []}
+    models = {}
     for n in ns:
+        models[6 * n + 2] = {}
         for kind in ("plain", "residual"):
             model = resnet(n, in_channels=1, num_classes=10, residual=kind == "residual",
                            generator=np.random.default_rng(seed))
             runs[kind].append(fit(model, split, epochs, lr, seed=seed, progress=progress))
-    return {"layers": [6 * n + 2 for n in ns], "runs": runs}
+            models[6 * n + 2][kind] = model
+    return {"layers": [6 * n + 2 for n in ns], "runs": runs, "models": models}
 
 
 def lesion(model, split):

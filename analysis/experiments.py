@@ -1,6 +1,11 @@
 """The six experiments as runnable units: each computes, saves its numbers (JSON), draws its
 figures (PNG) into an output folder, and returns a summary for the report.
 
+A newer experiment lives whole in its own module: `experiment(run)` computes, writes its
+files and returns the summary; `report_section(summary)` returns its report lines. It is
+registered here (EXPERIMENTS), in report.py (ORDER, SECTIONS) and in cli.py (SUBCOMMANDS).
+Networks several experiments use come from `trained`, which trains each once per run.
+
 Sizes: "quick" is a smoke test (seconds), "default" is the report's (about 3 minutes on
 2 cores in all), "full" is larger.
 """
@@ -13,23 +18,22 @@ import numpy as np
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
-from . import dynamics, flow, plots, shattered, variants
+from . import dynamics, flow, plots, shattered, trained, variants
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
                   train_epochs=2, resnet_ns=(1,), resnet_epochs=1, lesion_depth=2, variant_n=1, variant_epochs=1,
                   cost_repeats=1, batch=32),
     "default": dict(mlp_depth=100, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64),
-                    train_depths=(4, 8, 16, 32), train_epochs=15, resnet_ns=(3, 9),
+                    train_depths=(4, 8, 16, 32), train_epochs=15, resnet_ns=(1, 3, 9),
                     resnet_epochs=8, lesion_depth=8, variant_n=3, variant_epochs=10,
                     cost_repeats=5, batch=128),
     "full": dict(mlp_depth=200, cnn_depth=100, ratio_depths=(4, 8, 16, 32, 64, 128),
-                 train_depths=(4, 8, 16, 32, 64), train_epochs=30, resnet_ns=(3, 9, 18),
+                 train_depths=(4, 8, 16, 32, 64), train_epochs=30, resnet_ns=(1, 3, 9, 18),
                  resnet_epochs=20, lesion_depth=8, variant_n=3, variant_epochs=30,
                  cost_repeats=9, batch=256),
 }
-TRAIN_LR = 0.02
-RESNET_LR = 0.05
+TRAIN_LR, RESNET_LR = trained.TRAIN_LR, trained.RESNET_LR
 
 
 class ExperimentRun:
@@ -99,28 +103,18 @@ def run_depth(run):
             "fits": result["fits"]}
 
 
-def _trained_stacks(run):
-    if "degradation" not in run.cache:
-        run.cache["degradation"] = dynamics.degradation(
-            run.split, run.size["train_depths"], run.size["train_epochs"], TRAIN_LR,
-            seed=run.seed, progress=run.tick)
-    return run.cache["degradation"]
-
-
 def run_training(run):
     """Experiment 3: training curves of plain and residual stacks (MLPs, and ResNets with
     their plain twins), and the gradient heatmap."""
-    result = _trained_stacks(run)
-    cnn = dynamics.resnet_degradation(run.split, run.size["resnet_ns"],
-                                      run.size["resnet_epochs"], RESNET_LR, seed=run.seed,
-                                      progress=run.tick)
+    result = trained.mlp_stacks(run)
+    cnn = trained.resnets(run)
     plots.training_loss(result["depths"], result["runs"], "ReLU MLP stacks", "blocks",
                         os.path.join(run.out, "training_loss.png"))
     plots.training_loss(cnn["layers"], cnn["runs"], "ResNets and plain nets (batch norm)",
                         "layers", os.path.join(run.out, "training_loss_resnet.png"))
     plots.gradient_heatmap(result, os.path.join(run.out, "gradient_heatmap.png"))
     run.write_json("training.json", {"mlp": {"depths": result["depths"], "runs": result["runs"]},
-                                     "resnet": cnn})
+                                     "resnet": {"layers": cnn["layers"], "runs": cnn["runs"]}})
 
     def rows(depths, runs, family):
         return [{"family": family, "depth": depth, "kind": kind,
@@ -148,7 +142,7 @@ def _layer_spread(heatmap):
 def run_lesion(run):
     """Experiment 4: delete one block at a time from the trained pair at lesion_depth (a
     depth where the plain stack still trains, so that its lesions mean something)."""
-    models = _trained_stacks(run)["models"][run.size["lesion_depth"]]
+    models = trained.mlp_stacks(run)["models"][run.size["lesion_depth"]]
     results = {kind: dynamics.lesion(model, run.split) for kind, model in models.items()}
     plots.lesion(results, os.path.join(run.out, "lesion.png"))
     run.write_json("lesion.json", results)
