@@ -36,7 +36,7 @@ def build_parser(description):
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="resnet20", choices=sorted(CONSTRUCTORS))
     p.add_argument("--data", default="digits", choices=("digits", "mnist", "cifar10"))
-    p.add_argument("--data-dir", help="directory holding the MNIST or CIFAR-10 files")
+    p.add_argument("--data-dir", help="directory holding the MNIST files, or CIFAR-10's (binary or python version)")
     p.add_argument("--epochs", type=int, default=30,
                    help="planned total epochs; the lr schedule spans them")
     p.add_argument("--stop-after", type=int, default=None, metavar="N",

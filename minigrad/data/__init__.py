@@ -10,8 +10,9 @@
 
 - digits.py: the bundled 8x8 digits (1,797 images), with a stratified, standardized split.
 - DataLoader and TensorDataset are minigrad.utils.data's (PyTorch's signature), here too.
-- mnist.py, cifar.py: readers for MNIST's IDX files and CIFAR-10's .bin files, which the
-  user downloads; both give NCHW float32 images in [0, 1] and int64 labels.
+- mnist.py, cifar.py, cifar_python.py: readers for MNIST's IDX files and CIFAR-10's binary
+  or python version, which the user downloads; all give NCHW float32 images in [0, 1] and
+  int64 labels.
 """
 
 from .cifar import load_cifar10

@@ -1,4 +1,5 @@
-"""CIFAR-10 from its binary version (cifar-10-binary.tar.gz), which the user downloads.
+"""CIFAR-10 from either version the user downloads: the binary one (cifar-10-binary.tar.gz),
+read here, or the python one (cifar-10-python.tar.gz), read by cifar_python.py.
 
 Each .bin file is a sequence of 3,073-byte records: one label byte (0..9), then 3,072 pixel
 bytes: the 1,024 red values of the 32x32 image row by row, then the green, then the blue. So a
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import cifar_python
 from .bounded_read import read_at_most
 
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
@@ -57,31 +59,47 @@ def read_cifar_file(path):
 
 
 def load_cifar10(directory, train=True):
-    """The CIFAR-10 training set (50,000 images in 5 files) or test set (10,000) from .bin files.
+    """The CIFAR-10 training set (50,000 images in 5 files) or test set (10,000).
 
     Args:
-        directory: folder holding data_batch_1.bin .. data_batch_5.bin and test_batch.bin, or
-            the folder the archive was unpacked in (then its cifar-10-batches-bin is used).
-        train: True for the five data_batch files (in order), False for test_batch.bin.
+        directory: a folder holding either version's files: data_batch_1.bin ..
+            data_batch_5.bin and test_batch.bin (binary), or data_batch_1 .. data_batch_5 and
+            test_batch (python); or the folder an archive was unpacked in (then its
+            cifar-10-batches-bin or cifar-10-batches-py is used).
+        train: True for the five data_batch files (in order), False for the test batch.
 
     Returns:
         (images, labels): images (N, 3, 32, 32) float32 RGB, the bytes divided by 255 so they
         lie in [0, 1]; labels (N,) int64 in 0..9, naming `CLASSES[label]`.
 
     Raises:
-        FileNotFoundError naming the missing files; ValueError naming a damaged file.
+        FileNotFoundError naming the missing files; ValueError naming a damaged file;
+        pickle.UnpicklingError for a python-version file that names code to run.
     """
     directory = Path(directory)
-    names = TRAIN_FILES if train else TEST_FILES
-    if not (directory / names[0]).is_file() and (directory / EXTRACTED_FOLDER).is_dir():
-        directory = directory / EXTRACTED_FOLDER
+    versions = (  # (file names, reader, archive) of each version, binary first
+        (TRAIN_FILES if train else TEST_FILES, read_cifar_file, EXTRACTED_FOLDER),
+        (cifar_python.TRAIN_FILES if train else cifar_python.TEST_FILES,
+         cifar_python.read_python_batch, cifar_python.EXTRACTED_FOLDER),
+    )
+    for names, reader, folder in versions:
+        for candidate in (directory, directory / folder):
+            if (candidate / names[0]).is_file():
+                return _load(candidate, names, reader)
+    raise FileNotFoundError(
+        f"load_cifar10: {directory} holds neither version of CIFAR-10: expected "
+        f"{', '.join(versions[0][0])} (cifar-10-binary.tar.gz, unpacked) or "
+        f"{', '.join(versions[1][0])} (cifar-10-python.tar.gz, unpacked), in the folder or in "
+        f"its {EXTRACTED_FOLDER} or {cifar_python.EXTRACTED_FOLDER}; both archives are at "
+        f"https://www.cs.toronto.edu/~kriz/cifar.html")
+
+
+def _load(directory, names, reader):
     missing = [name for name in names if not (directory / name).is_file()]
     if missing:
-        raise FileNotFoundError(f"load_cifar10: {directory} lacks {', '.join(missing)}; "
-                                f"expected the binary version of CIFAR-10 "
-                                f"(cifar-10-binary.tar.gz, unpacked): data_batch_1.bin .. "
-                                f"data_batch_5.bin and test_batch.bin")
-    parts = [read_cifar_file(directory / name) for name in names]
+        raise FileNotFoundError(f"load_cifar10: {directory} lacks {', '.join(missing)} "
+                                f"(it has {names[0]}, so the set is incomplete)")
+    parts = [reader(directory / name) for name in names]
     pixels = np.concatenate([p for p, _ in parts])
     labels = np.concatenate([lab for _, lab in parts])
     images = pixels.astype(np.float32)
