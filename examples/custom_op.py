@@ -13,9 +13,10 @@ import numpy as np
 import minigrad as mg
 
 
-# A user's op normally registers itself: `class Softplus(mg.Function):` adds it to
-# mg.Function.registry (minigrad's own test suite insists that every registered op has a
-# gradient-check case). register=False keeps this demonstration out of the registry.
+# A user's op normally registers itself: `class Softplus(mg.Function):` here adds it to
+# mg.Function.registry as "__main__.Softplus", beside minigrad's own Softplus (whose test
+# suite insists that each of its ops has a gradient-check case). register=False keeps this
+# demonstration out of the registry.
 class Softplus(mg.Function, register=False):
     """y = log(1 + exp(x)).   VJP: dL/dx = g * sigmoid(x), since dy/dx = exp(x) / (1 + exp(x))."""
 

@@ -25,10 +25,16 @@ is stored on `ctx`, never recomputed from the Tensors: after backward the engine
 so the memory is released.
 
 Defining the subclass registers it in `Function.registry`; the test suite uses the registry
-to insist that every differentiable op has a gradient-check case.
+to insist that every one of minigrad's own ops has a gradient-check case. minigrad's ops are
+registered by their name, and a second op of minigrad's with a taken name is an error. An op
+defined elsewhere (a script, a notebook) is registered by its module and name,
+"__main__.Softplus", so it can share a name with a built-in without touching it; defining it
+again (a notebook cell run twice) replaces the earlier definition, with a warning.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -106,10 +112,18 @@ class Function:
 
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)
-        if register:
-            if cls.__name__ in Function.registry and Function.registry[cls.__name__] is not cls:
+        if not register:
+            return
+        if cls.__module__.startswith("minigrad."):
+            if Function.registry.get(cls.__name__, cls) is not cls:
                 raise TypeError(f"Function: an op named {cls.__name__!r} is already registered")
             Function.registry[cls.__name__] = cls
+            return
+        key = f"{cls.__module__}.{cls.__qualname__}"
+        if key in Function.registry:
+            warnings.warn(f"Function: op {key} is defined again; the new definition replaces "
+                          f"the earlier one (as when a notebook cell runs twice)", stacklevel=2)
+        Function.registry[key] = cls
 
     @staticmethod
     def forward(ctx, *arrays, **params):
