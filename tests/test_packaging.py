@@ -150,3 +150,36 @@ def test_nothing_uses_the_old_top_level_names():
     for path in sources + texts:
         offences += [f"{path}: {m.group(0)}" for m in command.finditer(path.read_text())]
     assert offences == []
+
+
+def _installed_distribution():
+    """The minigrad installed in this interpreter's site-packages (not a checkout's
+    minigrad.egg-info, which the working folder on sys.path would find first), or None."""
+    import importlib.metadata
+    import sysconfig
+    found = [d for d in importlib.metadata.distributions(path=[sysconfig.get_paths()["purelib"]])
+             if d.metadata["Name"] == "minigrad"]
+    return found[0] if found else None
+
+
+def test_an_installed_wheel_holds_only_this_checkouts_files_and_its_licenses():
+    """CI installs the project as a user gets it (not editable): every module in that install
+    must be a file of this checkout, so a stale build/ folder cannot ship deleted modules."""
+    dist = _installed_distribution()
+    if dist is None or "editable" in (dist.read_text("direct_url.json") or ""):
+        pytest.skip("minigrad is not installed from a wheel in this environment")
+    import minigrad
+    assert dist.version == minigrad.__version__
+    modules = [f for f in dist.files if f.parts[0] == "minigrad" and f.suffix == ".py"]
+    assert len(modules) > 50
+    stale = []
+    for module in modules:
+        parts = module.parts[1:]
+        source = (ROOT / parts[0] / pathlib.Path(*parts[1:]) if parts[0] in OLD_NAMES
+                  else ROOT / "minigrad" / pathlib.Path(*parts))
+        if not source.is_file():
+            stale.append(str(module))
+    assert not stale, f"installed modules with no source file in the checkout: {stale}"
+    assert dist.metadata["License-Expression"] == "MIT"
+    assert {"LICENSE", "minigrad/data/DIGITS_LICENSE.md"} <= set(
+        dist.metadata.get_all("License-File"))
