@@ -1,6 +1,6 @@
 """Fit y = sin(x) with a two-layer tanh network, by hand-written gradient descent.
 
-Run: python examples/fit_a_curve.py [--steps N]
+Run: python examples/fit_a_curve.py [--steps N | --quick]   (--quick: 200 steps)
 Everything here is minigrad's core: tensors, ops, backward, no_grad.
 """
 
@@ -31,13 +31,17 @@ def main(steps=2000, lr=0.1, hidden=32, seed=0):
         with mg.no_grad():
             for p in params:
                 p.data -= lr * p.grad
-        if step % (steps // 5) == 0:
+        if step % max(1, steps // 5) == 0:
             print(f"step {step:5d}  mse {loss.item():.5f}")
     return loss.item()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=2000)
-    final = main(steps=parser.parse_args().steps)
+    parser.add_argument("--steps", type=int, default=2000, help="gradient steps (default 2000)")
+    parser.add_argument("--quick", action="store_true", help="200 steps")
+    args = parser.parse_args()
+    if args.steps < 1:
+        parser.error(f"--steps must be a positive integer, got {args.steps}")
+    final = main(steps=200 if args.quick else args.steps)
     print(f"final mse {final:.5f}")

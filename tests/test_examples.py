@@ -17,8 +17,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
-#: Scripts without --quick, and the arguments that keep them quick.
-QUICK_ARGS = {"fit_a_curve.py": ["--steps", "50"]}
+#: Scripts whose quick run needs other arguments than --quick (none today).
+QUICK_ARGS = {}
 
 #: "about 60 lines" is the examples' style; this leaves room without letting one grow long.
 MAX_LINES = 70
@@ -99,6 +99,16 @@ def test_example_runs_quick(script):
     check = CHECKS.get(script.name)
     if check is not None:
         check(out)
+
+
+def test_fit_a_curve_refuses_a_step_count_below_one():
+    script = ROOT / "examples" / "fit_a_curve.py"
+    for steps in ("0", "-3"):
+        done = subprocess.run([sys.executable, str(script), "--steps", steps],
+                              capture_output=True, text=True)
+        assert done.returncode == 2
+        assert f"--steps must be a positive integer, got {steps}" in done.stderr
+        assert "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda path: path.name)
