@@ -22,6 +22,7 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import data as mgdata
 from minigrad import optim
+from minigrad.data.augment import channel_stats, normalize, random_crop_flip
 from minigrad.utils.data import DataLoader, TensorDataset
 
 from . import build, train_cli
@@ -50,6 +51,16 @@ def load_data(args):
 
 def limited(arrays, limit):
     return arrays if limit is None else tuple(a[:limit] for a in arrays)
+
+
+def prepared(args, x_train, y_train, x_test, y_test):
+    """The data as the run uses it: --limit, then --normalize by the training set's channel
+    statistics (computed again on --resume: the same data gives the same numbers)."""
+    x_train, y_train, x_test, y_test = limited((x_train, y_train, x_test, y_test), args.limit)
+    if args.normalize:
+        mean, std = channel_stats(x_train)
+        x_train, x_test = normalize(x_train, mean, std), normalize(x_test, mean, std)
+    return x_train, y_train, x_test, y_test
 
 
 def make_optimizer(args, params):
@@ -107,10 +118,12 @@ class StopRequest:
 
 
 def progress(iterable, total, description, disable):
-    from tqdm import tqdm
+    """The epoch's bar, left on screen when the epoch ends; none when output is not a
+    terminal (disable=None), so a log file gets the epoch lines and no \r-joined bars."""
+    from tqdm.auto import tqdm  # a notebook widget in Jupyter, text in a terminal
 
-    return tqdm(iterable, total=total, desc=description, unit="batch", leave=False,
-                disable=disable, dynamic_ncols=True)
+    return tqdm(iterable, total=total, desc=description, unit="batch", leave=True,
+                disable=True if disable else None, dynamic_ncols=True)
 
 
 def first_non_finite(model, optimizer):
@@ -177,7 +190,7 @@ def train(args):
         checkpoint = load_checkpoint(args.out)
         train_cli.apply_saved_config(args, checkpoint["config"])
     train_cli.check_combination(args)
-    x_train, y_train, x_test, y_test = limited(load_data(args), args.limit)
+    x_train, y_train, x_test, y_test = prepared(args, *load_data(args))
     num_classes = int(max(y_train.max(), y_test.max())) + 1
     model = build(args.model, in_channels=x_train.shape[1], num_classes=num_classes,
                   generator=np.random.default_rng(args.seed))
@@ -207,6 +220,8 @@ def train(args):
         print(f"the run in {args.out} is already finished: all {args.epochs} epochs are done; "
               f"nothing to train")
         return 0
+    print(train_cli.start_line(args, model, len(x_train), len(x_test), checkpoint is not None),
+          flush=True)
     if checkpoint is not None:
         print(f"resuming at epoch {position['epoch'] + 1}, batch {position['batch']}")
 
@@ -230,6 +245,9 @@ def train(args):
             for i, (xb, yb) in enumerate(bar):
                 if i < position["batch"]:
                     continue  # already trained on before the interruption
+                if args.augment:  # seeded by (seed, epoch, batch): --resume redraws the same
+                    rng = np.random.default_rng([args.seed, epoch, i])
+                    xb = mg.tensor(random_crop_flip(xb.numpy(), rng))
                 logits = model(xb)
                 loss = F.cross_entropy(logits, yb)
                 if not math.isfinite(loss.item()):
@@ -282,9 +300,13 @@ def train(args):
             saved = f"end of epoch {epoch + 1}"
             write_metrics(args.out, rows)
             row = rows[-1]
-            print(f"epoch {epoch + 1:3d}  train loss {row['train_loss']:.4f} "
-                  f"acc {row['train_acc']:.4f}  test loss {test_loss:.4f} acc {test_acc:.4f}",
-                  flush=True)
+            print(f"epoch {epoch + 1:3d}/{args.epochs}  train loss {row['train_loss']:.4f} "
+                  f"acc {row['train_acc']:.4f}  test loss {test_loss:.4f} acc {test_acc:.4f}  "
+                  f"lr {lr:.4g}  {row['seconds']:.1f} s", flush=True)
+    if position["epoch"] < args.epochs:
+        print(f"stopped after epoch {position['epoch']} of {args.epochs}, as --stop-after "
+              f"{args.stop_after} asked; the checkpoint is in {args.out}; continue with: "
+              f"minigrad-train --resume --out {args.out}")
     return 0
 
 

@@ -172,6 +172,7 @@ def test_a_second_ctrl_c_stops_at_once_with_the_checkpoint_intact(tmp_path):
                "--epochs", "5", "--out", out]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout.readline().startswith("minigrad-train: training")
     assert process.stdout.readline().startswith("epoch   1")
     process.send_signal(signal.SIGINT)
     assert "stopping after this step" in process.stderr.readline() + process.stderr.readline()
