@@ -1,7 +1,8 @@
 """The model zoo: plain and residual stacks for the gradient-flow study, CIFAR-style
 ResNets and their plain twins, and a small MobileNet.
 
-`build(name, **kwargs)` makes any of them by name (the training script's --model)."""
+`build(name, **kwargs)` makes any of them by name (the training script's --model);
+`load_checkpoint(run_folder)` gives back a trained one, and `plot_metrics` draws its run."""
 
 from .mobilenet import mobilenet
 from .resnet import (
@@ -9,6 +10,7 @@ from .resnet import (
     resnet, resnet8, resnet20, resnet32, resnet44, resnet56, resnet110,
 )
 from .stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
+from .saved_run import load_checkpoint, plot_metrics
 
 CONSTRUCTORS = {
     fn.__name__: fn
@@ -26,4 +28,5 @@ def build(name, in_channels, num_classes, generator=None):
 
 
 __all__ = ["build", "CONSTRUCTORS", "resnet", "plain_net", "plain_mlp", "residual_mlp",
-           "plain_cnn", "residual_cnn", "mobilenet"] + list(CONSTRUCTORS)
+           "plain_cnn", "residual_cnn", "mobilenet", "load_checkpoint",
+           "plot_metrics"] + list(CONSTRUCTORS)

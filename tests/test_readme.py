@@ -1,5 +1,6 @@
 """The README's code runs as written, and CI runs the README's test command."""
 
+import os
 import pathlib
 import re
 import subprocess
@@ -9,14 +10,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 
-def test_readme_python_examples_run():
+def test_readme_python_examples_run(tmp_path):
     blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     assert blocks, "the README should show Python examples"
+    # The example that reads a trained run back finds one where it looks (a tiny one).
+    from minigrad.models import train
+    assert train.main(["--model", "resnet20", "--epochs", "1", "--limit", "64", "--no-progress",
+                       "--out", str(tmp_path / "runs" / "resnet20")]) == 0
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                                   os.environ.get("PYTHONPATH")]))}
     for block in blocks:
         # A fresh process: the README defines an op, which must not enter this process's registry.
-        result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=120, env=env)
         assert result.returncode == 0, f"README example failed:\n{block}\n{result.stderr}"
+    assert (tmp_path / "runs" / "resnet20" / "metrics.png").is_file()
 
 
 def test_readme_has_both_commands_and_ci_reads_the_test_one():
