@@ -75,8 +75,7 @@ def _join(activations, shortcut, branch):
 
 
 def _shortcut(residual, x):
-    s = residual.shortcut(x)
-    return s if residual.shortcut_scale == 1.0 else s * residual.shortcut_scale
+    return residual.shortcut(x) * residual.shortcut_scale
 
 
 def prepared(model):
@@ -389,7 +388,8 @@ def report_section(summary):
         lines += [f"The same stack untrained, at its initialization: share "
                   f"{start['share_quarter']:.4g}, 95th percentile {start['p95']}, decay "
                   f"{start['decay']:.3g}; "
-                  f"{holding} of the three claims hold there already (the recipe scales each "
+                  + ("all three claims hold there already" if holding == 3 else
+                     f"{holding} of the three claims hold there") + " (the recipe scales each "
                   f"branch by 1/sqrt(n) = {1 / math.sqrt(n):.3f}). Training moved the 95th "
                   f"percentile from {start['p95']} to {s['p95']} blocks.", ""]
     shown = sorted({0, 1, 2, low, peak, n // 4, int(s["p95"]), n // 2, n})
