@@ -11,6 +11,7 @@ import pytest
 import minigrad as mg
 import minigrad.functional as F
 from minigrad.analysis import cli, dynamics, short_paths, trained
+from minigrad.analysis.experiments import ExperimentRun
 from minigrad.data import load_digits
 from minigrad.models.resnet import resnet
 
@@ -125,8 +126,6 @@ def test_claim_most_of_a_trained_residual_mlps_gradient_comes_from_short_paths()
 
 
 def test_the_accessor_reuses_the_training_experiments_network(tmp_path):
-    from minigrad.analysis.experiments import ExperimentRun
-
     run = ExperimentRun("quick", 0, str(tmp_path))
     stacks = trained.mlp_stacks(run)
     depth = run.size["train_depths"][-1]
@@ -146,3 +145,11 @@ def test_subcommand_writes_its_files_and_its_report_section_reads_them(tmp_path)
     holds = all(c["holds"] for c in short_paths.claims(summary))
     assert ("All three claims hold" in text) == holds
     assert ("Did not hold" in text) == (not holds)
+
+
+@pytest.mark.slow
+def test_default_size_claims_hold_on_the_54_block_mlp(tmp_path):
+    summary = short_paths.experiment(ExperimentRun("default", 0, str(tmp_path)))
+    assert math.isfinite(summary["train_loss"])
+    for claim in short_paths.claims(summary):
+        assert claim["holds"], claim
