@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "variants": "5. conv variants: cost table and accuracy against parameters",
     "separability": "6. are learned 3x3 kernels spatially separable?",
     "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
+    "paths": "an ensemble of short paths: the gradient by path length (Veit et al. 2016)",
 }
 
 

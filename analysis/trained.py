@@ -30,3 +30,22 @@ def resnets(run):
             run.split, run.size["resnet_ns"], run.size["resnet_epochs"], RESNET_LR,
             seed=run.seed, progress=run.tick)
     return run.cache["resnets"]
+
+
+def residual_mlp(run, depth, lr=TRAIN_LR):
+    """One residual MLP of `depth` blocks, trained as the training experiment trains its
+    stacks (dynamics.make_stack(True, depth, 64, seed), dynamics.fit for train_epochs) at
+    learning rate `lr`: dynamics.fit's result with "model". The training experiment's own
+    network when it has already trained that depth at that rate."""
+    key = f"residual_mlp_{depth}_lr{lr}"
+    stacks = run.cache.get("mlp_stacks")
+    if key not in run.cache and lr == TRAIN_LR and stacks and depth in stacks["depths"]:
+        index = stacks["depths"].index(depth)
+        run.cache[key] = {**stacks["runs"]["residual"][index],
+                          "model": stacks["models"][depth]["residual"]}
+    if key not in run.cache:
+        model = dynamics.make_stack(True, depth, 64, run.seed)
+        result = dynamics.fit(model, run.split, run.size["train_epochs"], lr, seed=run.seed,
+                              progress=run.tick)
+        run.cache[key] = {**result, "model": model}
+    return run.cache[key]
