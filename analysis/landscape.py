@@ -45,8 +45,8 @@ SIZES = {
     "quick": dict(images=32, directions=1, alphas=(-1.0, -0.25, 0.0, 0.25, 1.0), grid=None),
     "default": dict(images=128, directions=3,
                     alphas=(-1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0), grid=None),
-    # --full: about 10 minutes of CPU alone on 2 cores (the 2-D grid of the 56-layer pair,
-    # 21 x 21 = 441 forwards each, is most of it).
+    # --full: ~100 s of CPU with single-threaded BLAS, most of it the 21 x 21 grid of the
+    # 56-layer pair (441 forwards each); 250-290 s wall on a loaded 2-core machine.
     "full": dict(images=128, directions=4, alphas=tuple(np.linspace(-1.0, 1.0, 17)), grid=21),
 }
 
@@ -338,7 +338,7 @@ def report_section(summary):
         f"*Training loss L (mean cross-entropy, eval mode, on the first {summary['images']} "
         "training digits) along random filter-normalized directions d around the weights "
         "theta of the trained ResNets and plain twins of experiment 3 (left; the band runs "
-        f"from the lowest to the highest of {summary['directions']} directions), and the "
+        f"from the lowest to the highest of {summary['directions']} direction(s)), and the "
         "rise of the loss a quarter step away, trained and untrained (right). The plain/"
         "residual ratio of rise(0.25) is "
         + ", ".join(f"{ratios[n]:.3g}x at {n} layers" for n in layers) + ".*",
@@ -387,9 +387,11 @@ def report_section(summary):
     verdict = ("at least 10x already: the gap comes with the architecture, not from training "
                "alone" if fresh[deep] >= 10 else "under 10x: at initialization the "
                "architecture alone does not make the gap")
-    lines += ["", f"Caveat: at this budget plain{deep} trains worse than resnet{deep} (training "
-              f"loss {loss['plain']:.3g} against {loss['residual']:.3g}; a uniform guess "
-              "scores ln 10 = 2.30), so its weights are not a minimum like the ResNet's. In "
+    trains = ("fails to train", "so its weights are not a minimum like the ResNet's") \
+        if loss["plain"] > 1 else ("trains", "so both are trained weights")
+    lines += ["", f"Caveat: at this budget plain{deep} {trains[0]} (training loss "
+              f"{loss['plain']:.3g}, resnet{deep} {loss['residual']:.3g}; a uniform guess "
+              f"scores ln 10 = 2.30), {trains[1]}. In "
               f"the untrained nets plain{deep}'s rise(0.25) is {fresh[deep]:.3g}x "
               f"resnet{deep}'s" + "".join(f" ({fresh[n]:.3g}x at {n} layers)"
                                           for n in layers[:-1]) + f", {verdict}.", ""]
