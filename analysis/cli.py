@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "separability": "6. are learned 3x3 kernels spatially separable?",
     "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
     "paths": "an ensemble of short paths: the gradient by path length (Veit et al. 2016)",
+    "landscape": "loss landscape of the trained ResNets and plain twins (Li et al. 2018)",
 }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
-from . import dynamics, flow, plots, shattered, short_paths, trained, variants
+from . import dynamics, flow, landscape, plots, shattered, short_paths, trained, variants
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
@@ -211,4 +211,5 @@ EXPERIMENTS = {
     "separability": run_separability,
     "shattered": run_shattered,
     "paths": short_paths.experiment,
+    "landscape": landscape.experiment,
 }

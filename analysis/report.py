@@ -11,10 +11,11 @@ import time
 
 import numpy as np
 
-from . import short_paths
+from . import landscape, short_paths
 from .experiments import EXPERIMENTS, ExperimentRun
 
-ORDER = ("flow", "depth", "training", "lesion", "variants", "separability", "paths")
+ORDER = ("flow", "depth", "training", "lesion", "variants", "separability", "landscape",
+         "paths")
 
 
 def _g(value):
@@ -224,7 +225,8 @@ def _section_separability(s):
 
 SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section_training,
             "lesion": _section_lesion, "variants": _section_variants,
-            "separability": _section_separability, "paths": short_paths.report_section}
+            "separability": _section_separability, "paths": short_paths.report_section,
+            "landscape": landscape.report_section}
 
 
 def write_report(experiment_run, summaries, seconds, command):

@@ -151,6 +151,7 @@ EXPECTED_FILES = {
     "separability": ["separability.png", "separability.json"],
     "shattered": ["shattered.png", "shattered.json"],
     "paths": ["short_paths.png", "short_paths.json"],
+    "landscape": ["landscape.png", "landscape.json"],
 }
 
 
