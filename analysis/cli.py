@@ -19,6 +19,8 @@ SUBCOMMANDS = {
     "variants": "5. conv variants: cost table and accuracy against parameters",
     "separability": "6. are learned 3x3 kernels spatially separable?",
     "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
+    "early": "faster early training: epoch-1 loss and first step below 0.5, plain vs residual",
+    "response": "block responses: std(F(x)) and std(F(x))/std(x) per block of trained ResNets",
 }
 
 

@@ -11,9 +11,11 @@ import time
 
 import numpy as np
 
+from . import block_response, early_training
 from .experiments import EXPERIMENTS, ExperimentRun
 
-ORDER = ("flow", "depth", "training", "lesion", "variants", "separability")
+ORDER = ("flow", "depth", "training", "lesion", "variants", "separability", "early",
+         "response")
 
 
 def _g(value):
@@ -223,7 +225,8 @@ def _section_separability(s):
 
 SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section_training,
             "lesion": _section_lesion, "variants": _section_variants,
-            "separability": _section_separability}
+            "separability": _section_separability, "early": early_training.report_section,
+            "response": block_response.report_section}
 
 
 def write_report(experiment_run, summaries, seconds, command):

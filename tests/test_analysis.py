@@ -150,6 +150,8 @@ EXPECTED_FILES = {
     "variants": ["variants_accuracy.png", "variants.json"],
     "separability": ["separability.png", "separability.json"],
     "shattered": ["shattered.png", "shattered.json"],
+    "early": ["early_training.png", "early_training.json"],
+    "response": ["block_response.png", "block_response.json"],
 }
 
 
