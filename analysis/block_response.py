@@ -222,19 +222,23 @@ def _verdict(summary):
     verdict = ("The paper's figure (the absolute form) reproduced" if summary["absolute_reproduced"]
                else "The paper's figure (the absolute form) did not reproduce at this scale")
     responses = [pair["residual"]["mean_absolute"] for pair in nets.values()]
-    below = [str(layers) for layers, ratio in ratios.items() if ratio > 1]
+    lower = ", ".join(f"{100 * (1 - 1 / ratio):.0f}%" for ratio in ratios.values())
     words = (f"{verdict}: plain over residual mean response std is {text}, where we ask for at "
-             f"least {SEPARATION} at every depth (the residual response is the smaller at "
-             f"{' and '.join(below) + ' layers' if below else 'no depth'}). On digits the "
-             f"ResNets' batch-norm scales stay near 1 (mean |gamma| {min(scales):.2f} to "
-             f"{max(scales):.2f}), and so do their responses (mean std {min(responses):.2f} "
-             f"to {max(responses):.2f}): after batch norm a response is about as large as "
-             "its scale, and training barely moved the scales.")
+             f"least {SEPARATION} at every depth (the residual response is lower by {lower} "
+             f"at {_join(nets)} layers).")
+    if max(abs(scale - 1) for scale in scales) <= 0.1:
+        words += (f" On digits the ResNets' batch-norm scales stay near 1 (mean |gamma| "
+                  f"{_span(scales)}), and so do their responses (mean std {_span(responses)}): "
+                  "after batch norm a response is about as large as its scale, and training "
+                  "barely moved the scales.")
+    else:
+        words += (f" The ResNets' batch-norm scales moved from 1 (mean |gamma| {_span(scales)}; "
+                  f"mean response std {_span(responses)}).")
     failed = [f"{layers} layers (test accuracy {pair['plain']['test_accuracy']:.0%})"
               for layers, pair in nets.items() if pair["plain"]["test_accuracy"] < 0.5]
     if failed:
-        words += (f" The plain net at {' and '.join(failed)} did not learn: a larger response "
-                  "there is a failed net's, not the paper's contrast.")
+        words += (f" The plain net at {_join(failed)} trained poorly: a larger response there "
+                  "is a failing net's, not the paper's contrast between two trained nets.")
     relative = {layers: pair["residual"] for layers, pair in nets.items()}
     if len(relative) > 1:
         init = ", ".join(f"{r['init']['mean_relative']:.2f}" for r in relative.values())
@@ -246,7 +250,19 @@ def _verdict(summary):
                  "the identity paths while std(F(x)) starts near 1)"
                  if all(a > b for a, b in zip(at_init, at_init[1:])) else
                  "at initialization it does not fall with depth at every step")
-        words += (f" The relative form at {', '.join(map(str, relative))} layers is {now} "
-                  f"trained against {init} at initialization: {order}, and training lowered "
-                  f"the mean at {' and '.join(lowered) + ' layers' if lowered else 'no depth'}.")
+        words += (f" The relative form at {_join(relative)} layers is {now} trained against "
+                  f"{init} at initialization: {order}, and training lowered the mean at "
+                  f"{_join(lowered) + ' layers' if lowered else 'no depth'}.")
     return words
+
+
+def _join(items):
+    """'8', '8 and 20', '8, 20 and 56'."""
+    items = [str(item) for item in items]
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _span(values):
+    """'0.98 to 1.06', or one number when they agree to two decimals."""
+    low, high = f"{min(values):.2f}", f"{max(values):.2f}"
+    return low if low == high else f"{low} to {high}"

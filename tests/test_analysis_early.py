@@ -88,6 +88,8 @@ def test_claims_that_fail_say_so_and_missing_depths_are_left_out():
     text = "\n".join(early.report_section(summary))
     assert "within 2 points (after 3 epochs): -3.00, does NOT hold" in text
     assert "Not measured here: the 56-layer" in text
+    assert "Speed-up at 8 layers: the residual net is 100% faster by the epoch-1 loss and 57%" \
+        in text
     only_8 = hand_built_summary(layers=(8,))
     assert [c["claim"][:8] for c in early.claims(only_8)] == ["8 layers"]
 

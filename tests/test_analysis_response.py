@@ -96,7 +96,8 @@ def test_claims_and_the_verdict_follow_the_numbers():
     text = "\n".join(response.report_section(summary))
     assert "56 than at 20 layers: 0.900 against 0.800, does NOT hold" in text
     assert "did not reproduce at this scale" in text
-    assert "The plain net at 56 layers (test accuracy 13%) did not learn" in text
+    assert "The plain net at 56 layers (test accuracy 13%) trained poorly" in text
+    assert "lower by 0%, 9%, 50% at 8, 20 and 56 layers" in text
     assert "| 8 | plain | 0.970 | 1.000 | 1.000 |  | n/a |  |" in text
     clear = hand_built_summary({8: 1.4, 20: 0.8}, {8: (2.0, 1.0), 20: (1.5, 1.0)})
     assert clear["absolute_reproduced"]
