@@ -222,7 +222,7 @@ def _verdict(summary):
     verdict = ("The paper's figure (the absolute form) reproduced" if summary["absolute_reproduced"]
                else "The paper's figure (the absolute form) did not reproduce at this scale")
     responses = [pair["residual"]["mean_absolute"] for pair in nets.values()]
-    lower = ", ".join(f"{100 * (1 - 1 / ratio):.0f}%" for ratio in ratios.values())
+    lower = ", ".join(f"{round(100 * (1 - 1 / ratio))}%" for ratio in ratios.values())
     words = (f"{verdict}: plain over residual mean response std is {text}, where we ask for at "
              f"least {SEPARATION} at every depth (the residual response is lower by {lower} "
              f"at {_join(nets)} layers).")
