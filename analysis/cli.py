@@ -21,6 +21,8 @@ SUBCOMMANDS = {
     "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
     "paths": "an ensemble of short paths: the gradient by path length (Veit et al. 2016)",
     "landscape": "loss landscape of the trained ResNets and plain twins (Li et al. 2018)",
+    "early": "faster early training: epoch-1 loss and first step below 0.5, plain vs residual",
+    "response": "block responses: std(F(x)) and std(F(x))/std(x) per block of trained ResNets",
 }
 
 

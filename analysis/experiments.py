@@ -18,7 +18,8 @@ import numpy as np
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
-from . import dynamics, flow, landscape, plots, shattered, short_paths, trained, variants
+from . import (block_response, dynamics, early_training, flow, landscape, plots, shattered,
+               short_paths, trained, variants)
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
@@ -212,4 +213,6 @@ EXPERIMENTS = {
     "shattered": run_shattered,
     "paths": short_paths.experiment,
     "landscape": landscape.experiment,
+    "early": early_training.experiment,
+    "response": block_response.experiment,
 }

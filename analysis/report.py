@@ -11,11 +11,11 @@ import time
 
 import numpy as np
 
-from . import landscape, short_paths
+from . import block_response, early_training, landscape, short_paths
 from .experiments import EXPERIMENTS, ExperimentRun
 
-ORDER = ("flow", "depth", "training", "lesion", "variants", "separability", "landscape",
-         "paths")
+ORDER = ("flow", "depth", "training", "early", "lesion", "paths", "landscape", "response",
+         "variants", "separability")
 
 
 def _g(value):
@@ -226,7 +226,8 @@ def _section_separability(s):
 SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section_training,
             "lesion": _section_lesion, "variants": _section_variants,
             "separability": _section_separability, "paths": short_paths.report_section,
-            "landscape": landscape.report_section}
+            "landscape": landscape.report_section, "early": early_training.report_section,
+            "response": block_response.report_section}
 
 
 def write_report(experiment_run, summaries, seconds, command):

@@ -152,6 +152,8 @@ EXPECTED_FILES = {
     "shattered": ["shattered.png", "shattered.json"],
     "paths": ["short_paths.png", "short_paths.json"],
     "landscape": ["landscape.png", "landscape.json"],
+    "early": ["early_training.png", "early_training.json"],
+    "response": ["block_response.png", "block_response.json"],
 }
 
 
