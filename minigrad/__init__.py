@@ -26,7 +26,7 @@ from .tensor_functions import *  # noqa: F401,F403  (mg.exp, mg.max, mg.where, .
 from .tensor_functions import METHODS as _METHODS
 from . import nn, optim
 from .nn.summary import summary
-from . import data, kernels, utils
+from . import data, kernels, utils, viz
 from .serialization import load, save
 from .generator import get_rng_state, set_rng_state
 
@@ -37,7 +37,7 @@ globals().update(dtypes.ALIASES)  # float, double, half, long, int, short, bool
 __version__ = "0.1.0"
 
 __all__ = [
-    "summary",
+    "summary", "viz",
     "Tensor", "Size", "device", "tensor", "as_tensor", "from_numpy", "is_tensor", "zeros",
     "ones", "empty", "full", "eye", "arange", "linspace", "zeros_like", "ones_like",
     "full_like", "randn_like", "rand_like", "randn", "rand", "randint", "randperm",

@@ -129,6 +129,13 @@ def _parents(tensor):
     return [t for t in node.inputs if t.requires_grad]
 
 
+#: Functions called as observer(tensor, inputs, input_grads) after each op's backward in a
+#: backward pass: input_grads[i] is the gradient that op sent back to inputs[i] (None for
+#: none), that is, what the edge from inputs[i] to `tensor` carried. minigrad.viz adds one
+#: for the duration of its own backward only; empty, it costs one truth test per node.
+edge_observers = []
+
+
 def run_backward(root, grad, retain_graph=False):
     """Propagate `grad` (dL/droot) to every leaf that requires grad, accumulating `.grad`.
     The op backwards run with recording off (set once for the whole pass)."""
@@ -259,6 +266,9 @@ def _propagate(starts, retain_graph, capture=None):
                 ig = ig.astype(inp._array.dtype)
             key = id(inp)
             pending[key] = ig if key not in pending else pending[key] + ig
+        if edge_observers:  # someone is watching what each edge carries (minigrad.viz)
+            for observe in edge_observers:
+                observe(tensor, node.inputs, input_grads)
         if not retain_graph:
             node.ctx.release()
             # Dropping the inputs lets intermediate tensors be freed; the released flag

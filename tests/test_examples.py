@@ -79,12 +79,27 @@ def check_fit_a_curve(out):
     assert number_after("final mse", out) < first / 10
 
 
+def check_draw_the_plus_one(out):
+    plus_one, cut = out.split("shortcut_grad=False:")
+    # The skip edge hands x_0 what SkipAdd received, dL/dx_1, unchanged (the "+1"); x_0
+    # gets the sum of the skip and branch edges' gradients, at most the sum of their norms.
+    skip, branch, received = (number_after(label, plus_one) for label in
+                              ("skip edge", "branch edge", "received"))
+    assert skip == number_after("SkipAdd -> blocks.1 (ResidualBlock)", plus_one) > 0
+    assert max(skip, branch) - min(skip, branch) <= received <= skip + branch
+    assert re.search(r"stem\.1 \(Linear\) -> SkipAdd +0 \(cut\)\n", cut)
+    assert "(cut)" not in plus_one
+    assert number_after("skip edge", cut) == 0
+    assert number_after("received", cut) == number_after("branch edge", cut) > 0
+
+
 CHECKS = {
     "mlp_by_hand.py": check_mlp_by_hand,
     "custom_op.py": check_custom_op,
     "seed_figures.py": check_seed_figures,
     "watch_the_plus_one.py": check_watch_the_plus_one,
     "fit_a_curve.py": check_fit_a_curve,
+    "draw_the_plus_one.py": check_draw_the_plus_one,
 }
 
 
