@@ -264,7 +264,8 @@ def separability(result, path):
             linewidth=1.5, label="the same kernels at initialization")
     ax.hist(result["learned"], bins=bins, alpha=0.5, density=True, color="tab:blue",
             label="learned 3x3 kernels")
-    ax.set_xlabel(r"$s_1^2 / \sum_i s_i^2$ of each kernel (1: rank 1, spatially separable)")
+    ax.set_xlabel(r"$s_1^2 / (s_1^2 + s_2^2 + s_3^2)$ of each kernel "
+                  "(1: rank 1, spatially separable)")
     ax.set_ylabel("density")
     ax.set_title("How close to separable are learned kernels?")
     ax.legend(fontsize=8, loc="upper left")
@@ -291,6 +292,7 @@ def shattered(result, path):
                              f"(lag-1 autocorrelation {runs[-1]['acf1'][0]:.2f})", fontsize=9)
         axes[kind].set_ylabel("derivative d(t)", fontsize=8)
     axes["acf"].axhline(0, color="gray", linewidth=0.8)
+    axes["acf"].set_xticks(layers)
     axes["acf"].set_ylim(-0.25, 1.05)
     axes["acf"].set_xlabel("depth (weighted layers, 6n+2)")
     axes["acf"].set_ylabel("lag-1 autocorrelation of d(t)")

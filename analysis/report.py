@@ -58,8 +58,8 @@ def _machine_lines(seconds, load_start, load_end):
              f"{_load(load_start)} at the start, {_load(load_end)} at the end"]
     if max(load_start[0], load_end[0]) > cores:
         lines.append(f"- warning: the load was above the {cores} cores, so other work shared "
-                     "the machine: wall-clock times here are longer, and timings noisier, "
-                     "than on an idle machine (the CPU seconds below are less affected)")
+                     "the machine: the times here are longer, and noisier, than on an "
+                     "idle machine")
     return lines
 
 
@@ -108,8 +108,10 @@ def write_report(experiment_run, summaries, seconds, command, load=None):
         if name in summaries:
             lines += SECTIONS[name](summaries[name]) + [""]
     lines += ["## Run time by experiment", "",
-              "Wall-clock seconds, and the CPU seconds this process used (on a shared "
-              "machine the wall-clock time grows, the CPU time much less):", ""]
+              "Wall-clock seconds, and the CPU seconds that this process's threads used "
+              "(numpy's linear algebra may run one thread per core, so on an idle machine "
+              "CPU seconds can exceed wall-clock ones; when the machine is shared, "
+              "wall-clock seconds grow):", ""]
     lines += _table(["experiment", "wall-clock seconds", "CPU seconds"],
                     [[name, f"{summaries[name]['seconds']:.1f}",
                       f"{summaries[name].get('cpu_seconds', float('nan')):.1f}"]
