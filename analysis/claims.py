@@ -129,26 +129,3 @@ def separability(s):
     return [claim("most learned 3x3 kernels are far from separable: under half put more "
                   "than 90% of their energy in one rank-1 term (share that do)", share,
                   share < 0.5)]
-
-
-def shattered(s):
-    """Shattered gradients: deep plain nets' derivative along a line is white noise, the
-    ResNets' stays correlated, and at 8 layers neither is shattered (the issue's
-    calibration)."""
-    layers = s["layers"]
-    plain, residual = s["acf1"]["plain"], s["acf1"]["residual"]
-    deep = {f"{n} layers": a for n, a in zip(layers, plain) if n >= 32}
-    shallow = [(n, p, r) for n, p, r in zip(layers, plain, residual) if n <= 8]
-    out = []
-    if deep:
-        out.append(claim("plain nets of 32 layers or more shatter the gradient: the "
-                         "derivative's |acf1| is below 0.15 (by depth)", deep, all(abs(a) < 0.15 for a in deep.values())))
-    out.append(claim(f"residual nets keep the derivative correlated up to {max(layers)} "
-                     "layers: acf1 above 0.6 (by depth)",
-                     {f"{n} layers": a for n, a in zip(layers, residual)},
-                     all(a > 0.6 for a in residual)))
-    if shallow:
-        out.append(claim("at 8 layers neither net shatters the gradient: acf1 above 0.8 "
-                         "(plain, residual)", [shallow[0][1], shallow[0][2]],
-                         min(shallow[0][1:]) > 0.8))
-    return out

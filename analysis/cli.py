@@ -13,7 +13,7 @@ from ..models.train_cli import OneLineParser
 from .report import ORDER, run
 
 SUBCOMMANDS = {
-    "report": "every experiment and report.md (the main job)",
+    "report": "every experiment and report.md (the main job: at most 3 minutes on 2 cores)",
     "flow": "1. gradient norms by layer at initialization",
     "depth": "2. first-to-last gradient ratio against depth, and the lambda^L law",
     "training": "3. training curves of plain and residual stacks, gradient heatmap",
@@ -31,7 +31,8 @@ def parse_args(argv):
         p = sub.add_parser(name, help=help_text, description=help_text)
         size = p.add_mutually_exclusive_group()
         size.add_argument("--quick", action="store_true", help="smoke-test size (seconds)")
-        size.add_argument("--full", action="store_true", help="larger than the default")
+        size.add_argument("--full", action="store_true",
+                          help="larger than the default (the report: about 10 minutes on 2 cores)")
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--out", help="output folder (default reports/<size>)")
         p.add_argument("--no-progress", action="store_true")

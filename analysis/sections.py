@@ -1,5 +1,5 @@
-"""The report's sections for experiments 1 to 6 and shattered gradients: Markdown lines
-computed from each experiment's summary.
+"""The report's sections for experiments 1 to 6: Markdown lines computed from each
+experiment's summary (the newer experiments write theirs in their own modules).
 
 Every sentence that states a result is written from the numbers: a comparison is worded by
 what was measured, and each section ends with its headline claims (from `claims`), each
@@ -214,8 +214,8 @@ def training(s):
         verdict = "the residual stack's layers get less even gradients than the plain stack's"
     else:
         verdict = ("the residual stack's layers get gradients about as uneven as the plain "
-                   "stack's: at this depth, with He init, the plain stack's gradient does not "
-                   "vanish either, and its trouble is not uneven gradients")
+                   "stack's. At this depth, with He init, the plain stack's gradient does not "
+                   "vanish while it trains either: its trouble is not uneven gradients")
     lines += [
         "",
         "![gradient heatmap](gradient_heatmap.png)",
@@ -353,48 +353,3 @@ def separability(s):
               "of their energy in one rank-1 term. Training moved the kernels by "
               f"{change:.0f}% of their norm (‖W - W0‖ / ‖W0‖), {moved}."]
     return lines + _claims(claims_of.separability(s))
-
-
-def shattered(s):
-    layers = s["layers"]
-    acf, cos, spans = s["acf1"], s["cosine"], s.get("acf1_range")
-
-    def cell(kind, i):
-        if spans is None:
-            return f"{acf[kind][i]:.2f}"
-        return f"{acf[kind][i]:.2f} ({spans[kind][i][0]:.2f} to {spans[kind][i][1]:.2f})"
-
-    lines = [
-        "## 7. Shattered gradients",
-        "",
-        "![shattered gradients](shattered.png)",
-        "",
-        "*Left: the lag-1 autocorrelation (acf1) of the derivative d(t) along a line of "
-        "inputs, against depth, for the CIFAR-style plain and residual nets (6n+2 weighted "
-        "layers, batch norm) at initialization. Right: d(t) along the first line for the "
-        "deepest pair. d(t) is the derivative of a fixed random projection of the logits, "
-        "p . f(x), along the line x(t) = (1 - t) a + t b from a training digit a to a "
-        f"digit b of another class, at {s.get('points', 256)} points. acf1 near 1 means "
-        "neighbouring values agree (brown noise: a smooth gradient a step of descent can "
-        "follow); near 0 means they are unrelated (white noise: the gradient is shattered). "
-        "Batch norm is in eval mode with the statistics of 512 training digits (Balduzzi et "
-        "al. 2017, Fig. 1).*",
-        "",
-    ]
-    lines += table(["layers", "plain acf1 (lowest to highest line)",
-                    "residual acf1 (lowest to highest line)", "plain cosine", "residual cosine"],
-                   [[n, cell("plain", i), cell("residual", i), f"{cos['plain'][i]:.2f}",
-                     f"{cos['residual'][i]:.2f}"] for i, n in enumerate(layers)])
-    deepest = len(layers) - 1
-    lines += [
-        "",
-        f"Mean over {s.get('lines', 'several')} line(s). The cosine is the mean cosine between "
-        "the full input gradients at neighbouring points of the line: the same story in all "
-        f"64 input dimensions. At {layers[deepest]} layers the plain net's acf1 is "
-        f"{acf['plain'][deepest]:.2f} and the residual net's {acf['residual'][deepest]:.2f}: "
-        + ("the plain net's gradient is shattered, the residual net's is not."
-           if abs(acf["plain"][deepest]) < 0.15 and acf["residual"][deepest] > 0.6 else
-           "this run does not show the plain net's gradient shattered while the residual "
-           "net's stays correlated."),
-    ]
-    return lines + _claims(claims_of.shattered(s))
