@@ -15,8 +15,9 @@ its work up front, both optional:
   counting the shared networks below;
 - `TRAINED = ("resnets", ...)`: the `run.cache` keys of the shared networks from `trained`
   it uses (`mlp_stacks`, `resnets`, ...), whose training ticks (SHARED_TICKS) are counted
-  once per run, and not at all when another experiment already trained them. A network of
-  `trained` that only this experiment uses is counted in its expected_ticks instead.
+  once per run, and not at all when another experiment already trained them. A new
+  shared network gets an entry in SHARED_TICKS; one that only this experiment uses is
+  counted in its expected_ticks instead.
 
 The runners below declare the same with `@declares`. A module that declares nothing still
 runs: its ticks are not in the total, which grows as they come, and the bar says which

@@ -88,7 +88,7 @@ def write_report(experiment_run, summaries, seconds, command, load=None):
         "The claims tested are those of the notes on residual connections and convolution "
         "variants this study started from, and of the papers each section cites.",
         "",
-        f"- command: `{command}` (run from the repository, it writes this report again)",
+        f"- command: `{command}` (run again from the same folder, it writes this report again)",
         f"- size: {experiment_run.size_name} (the \"{experiment_run.size_name}\" entry of "
         "SIZES in analysis/experiments.py: depths, epochs, repeats)",
         f"- random seed: {experiment_run.seed}; it fixes the train/test split of the "

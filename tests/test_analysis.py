@@ -7,6 +7,7 @@ import math
 import os
 import shlex
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -234,6 +235,21 @@ def test_planned_ticks_count_shared_networks_once_and_not_when_cached():
     assert experiments.planned_ticks(["lesion"], "quick") == (mlp, [])
     assert experiments.planned_ticks(["lesion", "lesion"], "quick") == (mlp, [])
     assert experiments.planned_ticks(["lesion"], "quick", {"mlp_stacks": None}) == (0, [])
+
+
+def test_a_module_declares_its_work_at_module_level_or_not_at_all(monkeypatch):
+    declared, silent = types.ModuleType("declared"), types.ModuleType("silent")
+    declared.expected_ticks = lambda size_name: {"quick": 3}[size_name]
+    declared.TRAINED = ("resnets",)
+    for module in (declared, silent):
+        def experiment(run):
+            return {}
+        experiment.__module__ = module.__name__
+        module.experiment = experiment
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        monkeypatch.setitem(experiments.EXPERIMENTS, module.__name__, experiment)
+    resnets = experiments.SHARED_TICKS["resnets"](experiments.SIZES["quick"])
+    assert experiments.planned_ticks(["declared", "silent"], "quick") == (3 + resnets, ["silent"])
 
 
 def test_run_time_table_warns_when_the_machine_was_loaded(quick_report, tmp_path):
