@@ -1,9 +1,11 @@
-"""Command line: one experiment [--quick | --full], or `report` for all six.
+"""Command line: one experiment [--quick | --full], or `report` for all of them.
 
-    python -m minigrad.analysis report          # experiments 1-6 and reports/default/report.md
+    python -m minigrad.analysis report          # every experiment and reports/default/report.md
     python -m minigrad.analysis flow --quick    # one experiment, smoke size
+    minigrad-report --quick                     # the console script: `report` is implied
 """
 
+import shlex
 import sys
 
 from ..models.run_directory import RunError, check_writable_folder
@@ -11,7 +13,7 @@ from ..models.train_cli import OneLineParser
 from .report import ORDER, run
 
 SUBCOMMANDS = {
-    "report": "all six experiments and report.md (the main job)",
+    "report": "every experiment and report.md (the main job: at most 3 minutes on 2 cores)",
     "flow": "1. gradient norms by layer at initialization",
     "depth": "2. first-to-last gradient ratio against depth, and the lambda^L law",
     "training": "3. training curves of plain and residual stacks, gradient heatmap",
@@ -33,16 +35,19 @@ def parse_args(argv):
         p = sub.add_parser(name, help=help_text, description=help_text)
         size = p.add_mutually_exclusive_group()
         size.add_argument("--quick", action="store_true", help="smoke-test size (seconds)")
-        size.add_argument("--full", action="store_true", help="larger than the default")
+        size.add_argument("--full", action="store_true",
+                          help="larger than the default (the report: about 10 minutes on 2 cores)")
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--out", help="output folder (default reports/<size>)")
         p.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
 
-def main(argv=None, prog="python -m minigrad.analysis"):
+def main(argv=None, prog="python -m minigrad.analysis", implied=()):
+    """Run the command line `argv` (after the `implied` words, which the console script
+    adds and the recorded command leaves out, so that pasting it runs the same)."""
     argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
+    args = parse_args([*implied, *argv])
     size = "quick" if args.quick else "full" if args.full else "default"
     names = list(ORDER) if args.command == "report" else [args.command]
     try:
@@ -51,7 +56,7 @@ def main(argv=None, prog="python -m minigrad.analysis"):
         if args.out is not None:
             check_writable_folder(args.out)
         run(names, size=size, seed=args.seed, out=args.out, show_progress=not args.no_progress,
-            command=" ".join([prog, *argv]))
+            command=shlex.join([*shlex.split(prog), *argv]))
     except (RunError, OSError) as err:  # OSError: e.g. the disk filled up while writing
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
@@ -60,4 +65,4 @@ def main(argv=None, prog="python -m minigrad.analysis"):
 
 def report_main():
     """Entry point of the `minigrad-report` console script: `report` is implied."""
-    return main(["report", *sys.argv[1:]], prog="minigrad-report")
+    return main(sys.argv[1:], prog="minigrad-report", implied=["report"])

@@ -1,22 +1,41 @@
-"""The six experiments as runnable units: each computes, saves its numbers (JSON), draws its
+"""The experiments as runnable units: each computes, saves its numbers (JSON), draws its
 figures (PNG) into an output folder, and returns a summary for the report.
 
 A newer experiment lives whole in its own module: `experiment(run)` computes, writes its
-files and returns the summary; `report_section(summary)` returns its report lines. It is
-registered here (EXPERIMENTS), in report.py (ORDER, SECTIONS) and in cli.py (SUBCOMMANDS).
+files and returns the summary; `claims(summary)` lists its headline claims ({"claim",
+"value", "holds"}); `report_section(summary)` returns its report lines. It is registered
+here (EXPERIMENTS), in report.py (ORDER, SECTIONS, CLAIMS) and in cli.py (SUBCOMMANDS).
 Networks several experiments use come from `trained`, which trains each once per run.
 
-Sizes: "quick" is a smoke test (seconds), "default" is the report's (about 3 minutes on
+Progress: an experiment calls `run.tick()` once per unit of work (a trained epoch, a
+network measured). So that the progress bar can show a total and an ETA, a module declares
+its work up front, both optional:
+
+- `def expected_ticks(size_name) -> int`: the ticks it makes itself at that size, not
+  counting the shared networks below;
+- `TRAINED = ("resnets", ...)`: the `run.cache` keys of the shared networks from `trained`
+  it uses (`mlp_stacks`, `resnets`, ...), whose training ticks (SHARED_TICKS) are counted
+  once per run, and not at all when another experiment already trained them. A new
+  shared network gets an entry in SHARED_TICKS; one that only this experiment uses is
+  counted in its expected_ticks instead.
+
+The runners below declare the same with `@declares`. A module that declares nothing still
+runs: its ticks are not in the total, which grows as they come, and the bar says which
+experiment of how many is running.
+
+Sizes: "quick" is a smoke test (seconds), "default" is the report's (at most 3 minutes on
 2 cores in all), "full" is larger.
 """
 
 import json
 import os
+import sys
 
 import numpy as np
 
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
+from minigrad.models.resnet import BLOCKS
 
 from . import (block_response, dynamics, early_training, flow, landscape, plots, shattered,
                short_paths, trained, variants)
@@ -35,6 +54,47 @@ SIZES = {
                  cost_repeats=9, batch=256),
 }
 TRAIN_LR, RESNET_LR = trained.TRAIN_LR, trained.RESNET_LR
+
+#: The training ticks (one per epoch) of each shared network, by its run.cache key.
+SHARED_TICKS = {
+    "mlp_stacks": lambda size: 2 * len(size["train_depths"]) * size["train_epochs"],
+    "resnets": lambda size: 2 * len(size["resnet_ns"]) * size["resnet_epochs"],
+    "variant_models": lambda size: len(BLOCKS) * size["variant_epochs"],
+}
+
+
+def declares(ticks=lambda size_name: 0, trained=()):
+    """Mark a runner here with its work, as a module's `expected_ticks` and `TRAINED` do:
+    `ticks(size_name)` its own ticks, `trained` the shared networks it uses."""
+    def mark(runner):
+        runner.expected_ticks = ticks
+        runner.TRAINED = trained
+        return runner
+    return mark
+
+
+def _declared(name, attribute):
+    runner = EXPERIMENTS[name]
+    module = sys.modules.get(runner.__module__)
+    if module is sys.modules[__name__]:
+        return getattr(runner, attribute, None)
+    return getattr(runner, attribute, getattr(module, attribute, None))
+
+
+def planned_ticks(names, size_name, cache=()):
+    """(ticks the experiments `names` will make at `size_name`, the names that declare no
+    expected_ticks). Shared networks already in `cache` are not counted again."""
+    total, shared, undeclared = 0, set(), []
+    for name in names:
+        ticks = _declared(name, "expected_ticks")
+        if ticks is None:
+            undeclared.append(name)
+        else:
+            total += int(ticks(size_name))
+        shared.update(_declared(name, "TRAINED") or ())
+    total += sum(SHARED_TICKS[key](SIZES[size_name]) for key in sorted(shared)
+                 if key in SHARED_TICKS and key not in cache)
+    return total, undeclared
 
 
 class ExperimentRun:
@@ -63,6 +123,7 @@ class ExperimentRun:
         return name
 
 
+@declares(ticks=lambda size_name: len(flow.FAMILIES) * len(flow.shortcut_variants(1)))
 def run_flow(run):
     """Experiment 1: gradient norms by layer at initialization."""
     x, y = run.batch()
@@ -92,6 +153,7 @@ def _spread(norms):
     return float(norms.max() / norms.min()) if len(norms) else float("nan")
 
 
+@declares(ticks=lambda size_name: 7 * len(SIZES[size_name]["ratio_depths"]))  # 3 nets, 4 lambdas
 def run_depth(run):
     """Experiment 2: first-to-last ratio against depth, and the lambda^L fit."""
     x, y = run.batch()
@@ -104,6 +166,7 @@ def run_depth(run):
             "fits": result["fits"]}
 
 
+@declares(trained=("mlp_stacks", "resnets"))
 def run_training(run):
     """Experiment 3: training curves of plain and residual stacks (MLPs, and ResNets with
     their plain twins), and the gradient heatmap."""
@@ -140,6 +203,7 @@ def _layer_spread(heatmap):
     return float(np.nanmedian(np.nanmax(norms, axis=1) / np.nanmin(norms, axis=1)))
 
 
+@declares(trained=("mlp_stacks",))
 def run_lesion(run):
     """Experiment 4: delete one block at a time from the trained pair at lesion_depth (a
     depth where the plain stack still trains, so that its lesions mean something)."""
@@ -154,6 +218,7 @@ def run_lesion(run):
             "depth": run.size["lesion_depth"]}
 
 
+@declares(trained=("variant_models",))
 def run_variants(run):
     """Experiment 5: cost of each conv variant, and a ResNet built from each."""
     costs = variants.cost_table(repeats=run.size["cost_repeats"], seed=run.seed)
@@ -161,7 +226,8 @@ def run_variants(run):
                                              run.size["variant_epochs"], RESNET_LR,
                                              seed=run.seed, progress=run.tick)
     run.cache["variant_models"] = models
-    plots.accuracy_vs_params(rows, os.path.join(run.out, "variants_accuracy.png"))
+    plots.accuracy_vs_params(rows, os.path.join(run.out, "variants_accuracy.png"),
+                             len(run.split.y_test))
     run.write_json("variants.json", {"costs": costs, "accuracy": rows})
     one_channel = {kind: conv_cost(kind, 1, 1, 3).params
                    for kind in ("standard", "spatial_separable")}
@@ -170,6 +236,7 @@ def run_variants(run):
             "accuracy": rows, "depth": 6 * run.size["variant_n"] + 2}
 
 
+@declares(trained=("variant_models",))
 def run_separability(run):
     """Experiment 6: separability of the learned 3x3 kernels of the standard ResNet."""
     if "variant_models" not in run.cache:
@@ -190,6 +257,7 @@ def run_separability(run):
             "relative_change": result["relative_change"]}
 
 
+@declares(ticks=lambda size_name: 2 * len(shattered.SIZES[size_name]["ns"]))  # plain, residual
 def run_shattered(run):
     """Shattered gradients: lag-1 autocorrelation of the derivative along a line of inputs,
     for the 6n+2 plain and residual nets at initialization (Balduzzi et al. 2017)."""
@@ -199,6 +267,9 @@ def run_shattered(run):
     run.write_json("shattered.json", result)
     return {"figures": ["shattered.png"], "data": "shattered.json", "layers": result["layers"],
             "acf1": {f: [r["mean_acf1"] for r in rs] for f, rs in result["families"].items()},
+            "acf1_range": {f: [[min(r["acf1"]), max(r["acf1"])] for r in rs]
+                           for f, rs in result["families"].items()},
+            "lines": len(result["lines"]), "points": result["points"],
             "cosine": {f: [r["mean_cosine"] for r in rs]
                        for f, rs in result["families"].items()}}
 
@@ -216,3 +287,24 @@ EXPERIMENTS = {
     "early": early_training.experiment,
     "response": block_response.experiment,
 }
+
+
+def _resnet_layers(size_name):
+    return [6 * n + 2 for n in SIZES[size_name]["resnet_ns"]]
+
+
+# The work of the experiments that live in their own modules, declared here, where the
+# sizes are known: one tick per depth read (early), per net measured (response: trained
+# plain and residual, untrained residual; landscape: both kinds at 20 and 56 layers, or at
+# every depth there is), and for paths its own MLP's epochs (the resnet56 of --full is the
+# training experiment's) plus one for the paths.
+declares(ticks=lambda size: len(_resnet_layers(size)), trained=("resnets",))(
+    early_training.experiment)
+declares(ticks=lambda size: 3 * len(_resnet_layers(size)), trained=("resnets",))(
+    block_response.experiment)
+declares(ticks=lambda size: 2 * len([n for n in _resnet_layers(size) if n in (20, 56)]
+                                     or _resnet_layers(size)), trained=("resnets",))(
+    landscape.experiment)
+declares(ticks=lambda size: 1 + (SIZES[size]["train_epochs"]
+                                 if short_paths.SIZES[size]["network"] == "mlp" else 0))(
+    short_paths.experiment)

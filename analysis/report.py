@@ -1,254 +1,155 @@
-"""The report: runs experiments 1 to 6 and writes report.md beside their figures and numbers.
+"""The report: runs the experiments of ORDER and writes report.md beside their figures and
+numbers.
 
-Every number in the text is read from the experiments' results at run time; nothing is
-written in by hand.
+Every number in the text is read from the experiments' results at run time, and so is
+every sentence that states a finding: each experiment's claims (CLAIMS) say whether they
+held in this run, and the report says so, claim by claim and in a table at the top.
 """
 
-import math
 import os
 import platform
+import re
+import shlex
 import time
 
 import numpy as np
 
-from . import block_response, early_training, landscape, short_paths
-from .experiments import EXPERIMENTS, ExperimentRun
+from . import (block_response, claims, early_training, landscape, sections, shattered,
+               short_paths)
+from .experiments import EXPERIMENTS, ExperimentRun, planned_ticks
 
-ORDER = ("flow", "depth", "training", "early", "lesion", "paths", "landscape", "response",
-         "variants", "separability")
+#: The report's reading order: gradients at initialization, then training, then what the
+#: trained networks are like, then the convolution variants.
+ORDER = ("flow", "depth", "shattered", "training", "early", "lesion", "paths", "landscape",
+         "response", "variants", "separability")
+
+SECTIONS = {"flow": sections.flow, "depth": sections.depth, "training": sections.training,
+            "lesion": sections.lesion, "variants": sections.variants,
+            "separability": sections.separability, "shattered": shattered.report_section,
+            "early": early_training.report_section, "paths": short_paths.report_section,
+            "landscape": landscape.report_section, "response": block_response.report_section}
+
+#: name -> claims(summary): the headline claims that the slow test asserts on two seeds.
+CLAIMS = {"flow": claims.flow, "depth": claims.depth, "training": claims.training,
+          "lesion": claims.lesion, "variants": claims.variants,
+          "separability": claims.separability, "shattered": shattered.claims,
+          "early": early_training.claims, "paths": short_paths.claims,
+          "landscape": landscape.claims, "response": block_response.claims}
+
+_g, _table = sections.g, sections.table  # the names the sections had when they lived here
 
 
-def _g(value):
-    return "0" if value == 0 else (f"{value:.3g}" if math.isfinite(value) else str(value))
+#: The numbers the first six experiments had when ORDER was fixed; captions still cite them
+#: ("the trained pair of experiment 3"), and `numbered` points them to today's sections.
+FIRST_NUMBERS = {"flow": 1, "depth": 2, "training": 3, "lesion": 4, "variants": 5,
+                 "separability": 6}
 
 
-def _table(header, rows):
-    """Markdown table lines: a header row, the separator, then one line per row of cells."""
-    lines = ["| " + " | ".join(map(str, cells)) + " |" for cells in [header, *rows]]
-    return lines[:1] + ["|" + "---|" * len(header)] + lines[1:]
+def numbered(section, number, numbers):
+    """A section's lines with its heading numbered by its place in the report (sections
+    come and go with ORDER), and each "experiment N" citation pointing to its section."""
+    def cite(match):
+        name = next(n for n, k in FIRST_NUMBERS.items() if k == int(match.group(1)))
+        return f"section {numbers[name]}" if name in numbers else f"the {name} experiment"
 
-
-def _section_flow(s):
-    families = list(s["ratios"])
-    variants = list(s["ratios"][families[0]])
-    lines = [
-        "## 1. Gradient norms by layer at initialization",
-        "",
-        "![activation gradients](flow_activation.png)",
-        "",
-        "*Activation-gradient norm ||dL/dx_l|| at each block boundary l (log scale), one "
-        "digits batch, float64. Plain stacks lose the gradient geometrically on its way "
-        "down (Glorot & Bengio 2010, Fig. 7; Bengio et al. 1994); residual stacks whose "
-        "branches are scaled by 1/sqrt(L) keep it within a small factor, because each "
-        "block's Jacobian is I + dF/dx (He et al. 2016, eq. 5). With shortcut_grad=False "
-        "the forward is identical but the identity term is removed from backward: the "
-        "gradient collapses like the plain stack's. Unscaled residual branches with He init "
-        "add a variance-preserving F to x at every block, so Var(x_l) doubles per block and "
-        "the gradient explodes by the same factor.*",
-        "",
-        "First-to-last ratio ||dL/dx_0|| / ||dL/dx_L|| (1 = no loss; tiny = vanished; "
-        "huge = exploded; nan = no gradient reached x_L, because an exploding forward "
-        "saturated the head's tanh):",
-        "",
-    ]
-    lines += _table(["variant", *(f"{f} (L={s['depths'][f]})" for f in families)],
-                    [[v, *(_g(s["ratios"][f][v]) for f in families)] for v in variants])
-    lines += [
-        "",
-        "![weight gradients](flow_weight.png)",
-        "",
-        "*Weight-gradient norms ||dL/dW_l|| for the same stacks. Glorot & Bengio (2010, "
-        "eq. 14) showed that weight gradients can stay roughly flat across layers while "
-        "activation gradients vanish, because dL/dW_l = dL/dy_l x_l^T multiplies a "
-        "shrinking gradient by activations that grow toward the bottom. Max/min across "
-        "layers of the plain stacks' hidden-layer weight-gradient norms:* "
-        + ", ".join(f"{f} {_g(s['weight_spread'][f])}" for f in families)
-        + "*; of their activation-gradient norms:* "
-        + ", ".join(f"{f} {_g(s['activation_spread'][f])}" for f in families) + ".",
-        "",
-    ]
+    lines = [re.sub(r"experiment ([1-6])\b", cite, line) for line in section]
+    lines[0] = re.sub(r"^## (\d+\. )?", f"## {number}. ", lines[0], count=1)
     return lines
 
 
-def _section_depth(s):
-    lines = [
-        "## 2. First-to-last ratio against depth: the lambda^L law",
-        "",
-        "![ratio vs depth](ratio_vs_depth.png)",
-        "",
-        "*With shortcut scale lambda and small branches each block's Jacobian is close to "
-        "lambda I, so the first-to-last ratio is lambda^L (He et al. 2016, eq. 8: any "
-        "lambda != 1 makes the shortcut itself vanish or explode with depth; only the "
-        "identity, lambda = 1, keeps it). Dashed lines: lambda^L.*",
-        "",
-    ]
-    rows = []
-    for lam, slope in s["fits"].items():
-        log_lam = math.log(float(lam))
-        if math.isfinite(slope):
-            rows.append([float(lam), f"{slope:.4f}", f"{log_lam:.4f}",
-                         f"{abs(slope - log_lam):.4f}"])
-        else:
-            rows.append([float(lam), "nan (no usable depths)", f"{log_lam:.4f}", ""])
-    lines += _table(["lambda", "fitted slope of log ratio per block", "log lambda",
-                     "difference"], rows)
-    return lines + [""]
+def command_for(size, seed, out):
+    """The command that reproduces a run of the whole report, for a run started from Python."""
+    words = ["python", "-m", "minigrad.analysis", "report"]
+    words += {"quick": ["--quick"], "full": ["--full"]}.get(size, [])
+    words += ["--seed", str(seed)] if seed else []
+    return shlex.join(words + (["--out", out] if out != os.path.join("reports", size) else []))
 
 
-def _section_training(s):
-    lines = [
-        "## 3. Training plain and residual networks on digits",
-        "",
-        "![training loss, MLP stacks](training_loss.png)",
-        "![training loss, ResNets](training_loss_resnet.png)",
-        "",
-        "*Training loss with the same budget (SGD with momentum) for ReLU MLP stacks (He "
-        "init, width 64, residual branches scaled by 1/sqrt(L)) and for CIFAR-style ResNets "
-        "and their plain twins (batch norm, 6n+2 layers). The deeper plain nets train "
-        "worse; their residual twins do not: the degradation problem (He et al. 2015, "
-        "Fig. 1 and 6). With batch norm the plain net's gradients do not vanish at "
-        "initialization, yet it still trains worse: degradation is an optimization "
-        "difficulty, not only a vanishing gradient.*",
-        "",
-    ]
-    lines += _table(["network", "depth", "stack", "final training loss", "test accuracy"],
-                    [[r["family"], r["depth"], r["kind"], f"{r['train_loss']:.4f}",
-                      f"{r['test_accuracy']:.3f}"] for r in s["table"]])
-    spread = s["layer_spread"]
-    lines += [
-        "",
-        "![gradient heatmap](gradient_heatmap.png)",
-        "",
-        f"*log10 ||dL/dx_l|| by block boundary (rows) and step (columns) while training the "
-        f"depth-{s['heatmap_depth']} MLP pair. Across layers the largest norm is "
-        f"{_g(spread['plain'])}x the smallest in the plain stack and "
-        f"{_g(spread['residual'])}x in the residual one (median over steps): the identity "
-        "paths hand every layer a gradient of the same size.*",
-        "",
-    ]
+def loadavg():
+    """The 1, 5 and 15 minute load averages (nan where the system does not report them)."""
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):
+        return (float("nan"),) * 3
+
+
+def _load(load):
+    return ", ".join(f"{value:.1f}" for value in load)
+
+
+def _machine_lines(seconds, load_start, load_end):
+    cores = os.cpu_count() or 1
+    lines = [f"- run time: {seconds:.0f} s of wall-clock time on {platform.machine()} with "
+             f"{cores} cores, Python {platform.python_version()}, numpy {np.__version__}",
+             f"- load average (processes wanting a core, over 1, 5 and 15 minutes): "
+             f"{_load(load_start)} at the start, {_load(load_end)} at the end"]
+    if max(load_start[0], load_end[0]) > cores:
+        lines.append(f"- warning: the load was above the {cores} cores, so other work shared "
+                     "the machine: the times here are longer, and noisier, than on an "
+                     "idle machine")
     return lines
 
 
-def _section_lesion(s):
-    lines = [
-        "## 4. Lesion study",
-        "",
-        "![lesion](lesion.png)",
-        "",
-        f"*Test accuracy of the trained depth-{s['depth']} pair of experiment 3 after deleting "
-        "one block at test time (Veit et al. 2016, Fig. 3). "
-        "Deleting a residual block leaves its shortcut, and the network loses little; "
-        "deleting a layer of the plain stack breaks its only path.*",
-        "",
-    ]
-    lines += _table(["stack", "intact", "mean with one block deleted", "worst"],
-                    [[kind, f"{r['baseline']:.3f}", f"{r['mean_removed']:.3f}",
-                      f"{r['worst_removed']:.3f}"] for kind, r in s["summary"].items()])
-    return lines + [""]
+def claims_table(summaries):
+    """Every claim of every experiment that ran, as Markdown table rows, and the count held."""
+    rows, held = [], 0
+    for name in ORDER:
+        if name in summaries and name in CLAIMS:
+            for c in CLAIMS[name](summaries[name]):
+                rows.append([name, c["claim"], claims.number(c["value"]),
+                             "yes" if c["holds"] else "no, not in this run"])
+                held += c["holds"]
+    return rows, held
 
 
-def _section_variants(s):
-    lines = [
-        "## 5. Convolution variants",
-        "",
-        "Costs at the seed's sizes (3x3, 32 to 64 channels; depthwise keeps 32 channels), "
-        "multiply-adds for a batch of 64 at 16x16, time for forward+backward in minigrad "
-        "(median):",
-        "",
-    ]
-    lines += _table(["conv", "parameters", "multiply-adds", "ms"],
-                    [[r["kind"], f"{r['params']:,}", f"{r['macs']:,}", f"{r['ms']:.1f}"]
-                     for r in s["costs"]])
-    one = s["one_channel"]
-    lines += [
-        "",
-        "The spatial-separable conv here keeps C_out channels between its 1x3 and 3x1 steps "
-        "(C_mid = C_out, as `nn.SpatialSeparableConv2d`), so at 32 to 64 channels it has as "
-        "many weights as the standard conv; the seed's saving, k^2 against 2k, is per "
-        f"channel: for one channel, {one['standard']} weights against "
-        f"{one['spatial_separable']}.",
-    ]
-    lines += [
-        "",
-        "![accuracy vs parameters](variants_accuracy.png)",
-        "",
-        f"*The same ResNet-{s['depth']} on digits built from each variant: test accuracy "
-        "against parameters (cf. MobileNet, Howard et al. 2017, Table 4: depthwise-separable "
-        "convs cost a few points of accuracy for an 8-9x cut in parameters and compute).*",
-        "",
-    ]
-    lines += _table(["block", "parameters", "test accuracy", "final training loss"],
-                    [[r["block"], f"{r['params']:,}", f"{r['test_accuracy']:.3f}",
-                      f"{r['train_loss']:.4f}"] for r in s["accuracy"]])
-    by_block = {row["block"]: row for row in s["accuracy"]}
-    standard, separable = by_block["standard"], by_block["depthwise_separable"]
-    lines += [
-        "",
-        f"Here the depthwise-separable ResNet has {standard['params'] / separable['params']:.1f}x "
-        f"fewer parameters and reaches {separable['test_accuracy']:.3f} against "
-        f"{standard['test_accuracy']:.3f}. One seed, and a test set of "
-        f"{s['test_size']} images (one image is {100 / s['test_size']:.2f} points): "
-        "differences of a point or less are within noise.",
-    ]
-    return lines + [""]
-
-
-def _section_separability(s):
-    learned, random = s["summary"]["learned"], s["summary"]["random"]
-    verdict = ("learned kernels are closer to rank 1 than random ones"
-               if learned["mean"] > random["mean"] + 0.01 else
-               "learned kernels are no closer to rank 1 than random ones")
-    lines = [
-        "## 6. Are learned kernels separable?",
-        "",
-        "![separability](separability.png)",
-        "",
-        "*Share of each 3x3 kernel's energy in its top singular value, s1^2 / sum s_i^2 "
-        "(1 exactly when the kernel is an outer product of a column and a row, i.e. "
-        "spatially separable), for the trained standard ResNet of experiment 5, for the "
-        "same kernels at initialization (He normal, i.e. Gaussian), and for as many fresh "
-        "random Gaussian kernels.*",
-        "",
-    ]
-    lines += _table(["kernels", "count", "mean", "median", "share above 0.9"],
-                    [[name, r["kernels"], f"{r['mean']:.3f}", f"{r['median']:.3f}",
-                      f"{r['share_above_0.9']:.3f}"] for name, r in s["summary"].items()])
-    lines += ["", f"Finding: {verdict} (mean {learned['mean']:.3f} against "
-              f"{random['mean']:.3f}); only {100 * learned['share_above_0.9']:.1f}% of learned "
-              "kernels put more than 90% of their energy in one rank-1 term, so most are not "
-              "close to separable, as the seed says. But training moved the kernels by "
-              f"{100 * s['relative_change']:.0f}% of their norm (||W - W0|| / ||W0||): "
-              "with this budget the statistic mostly reflects the random initialization, "
-              "not something the network learned.", ""]
-    return lines
-
-
-SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section_training,
-            "lesion": _section_lesion, "variants": _section_variants,
-            "separability": _section_separability, "paths": short_paths.report_section,
-            "landscape": landscape.report_section, "early": early_training.report_section,
-            "response": block_response.report_section}
-
-
-def write_report(experiment_run, summaries, seconds, command):
+def write_report(experiment_run, summaries, seconds, command, load=None):
+    load_start, load_end = load or (loadavg(), loadavg())
+    rows, held = claims_table(summaries)
     lines = [
         "# Gradient flow in plain and residual networks",
         "",
         "What the \"+1\" in dL/dx = dL/dy (dF/dx + 1) does, measured with minigrad on the "
-        "bundled digits data (UCI optical digits, 8x8).",
+        "bundled digits data (UCI optical digits, 8x8 images of handwritten digits, 10 "
+        "classes). A residual block computes y = x + F(x), so its gradient is dL/dx = "
+        "dL/dy (dF/dx + 1): the +1, the identity shortcut, carries the gradient past F. "
+        "The claims tested are those of the notes on residual connections and convolution "
+        "variants this study started from, and of the papers each section cites.",
         "",
-        f"- command: `{command}`",
-        f"- size: {experiment_run.size_name}, seed: {experiment_run.seed}",
-        f"- run time: {seconds:.0f} s on {platform.machine()} with {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, numpy {np.__version__}",
+        f"- command: `{command}` (run again from the same folder, it writes this report again)",
+        f"- size: {experiment_run.size_name} (the \"{experiment_run.size_name}\" entry of "
+        "SIZES in analysis/experiments.py: depths, epochs, repeats)",
+        f"- random seed: {experiment_run.seed}; it fixes the train/test split of the "
+        "digits, every initial weight and the order of the training batches, so the same "
+        "command gives the same numbers on the same machine (a different linear-algebra "
+        "library, or number of threads, rounds sums differently, and a training run that "
+        "struggles, such as the deepest plain nets', can end elsewhere)",
+        *_machine_lines(seconds, load_start, load_end),
+        "",
+        "## Headline claims",
+        "",
+        f"{held} of {len(rows)} claims held in this run; each section below says which, "
+        "with the numbers.",
+        "",
+        *table_or_none(["experiment", "claim", "measured", "held"], rows),
         "",
     ]
-    for name in ORDER:
-        if name in summaries:
-            lines += SECTIONS[name](summaries[name])
-    lines += ["## Run time by experiment", ""]
-    lines += _table(["experiment", "seconds"],
-                    [[name, f"{summaries[name]['seconds']:.1f}"] for name in ORDER])
+    shown = [name for name in ORDER if name in summaries]
+    numbers = {name: index + 1 for index, name in enumerate(shown)}
+    for name in shown:
+        section = numbered(SECTIONS[name](summaries[name]), numbers[name], numbers)
+        verdicts = claims.findings(CLAIMS[name](summaries[name]))
+        if verdicts and verdicts[0] not in section:  # a section that lists them its own way
+            section += ["", "Headline claims:", "", *verdicts]
+        lines += section + [""]
+    lines += ["## Run time by experiment", "",
+              "Wall-clock seconds, and the CPU seconds that this process's threads used "
+              "(numpy's linear algebra may run one thread per core, so on an idle machine "
+              "CPU seconds can exceed wall-clock ones; when the machine is shared, "
+              "wall-clock seconds grow):", ""]
+    lines += _table(["experiment", "wall-clock seconds", "CPU seconds"],
+                    [[name, f"{summaries[name]['seconds']:.1f}",
+                      f"{summaries[name].get('cpu_seconds', float('nan')):.1f}"]
+                     for name in ORDER if name in summaries])
     lines.append("")
     path = os.path.join(experiment_run.out, "report.md")
     with open(path, "w") as f:
@@ -256,23 +157,55 @@ def write_report(experiment_run, summaries, seconds, command):
     return path
 
 
-def run(names, size="default", seed=0, out=None, show_progress=True,
-        command="python -m minigrad.analysis report"):
-    """Run the named experiments (and write report.md when all six ran). Returns the summaries."""
+def table_or_none(header, rows):
+    return _table(header, rows) if rows else ["(no claims)"]
+
+
+def written_files(summary):
+    """The files an experiment wrote, from its summary."""
+    return [*summary.get("figures", []), *([summary["data"]] if "data" in summary else [])]
+
+
+def run(names, size="default", seed=0, out=None, show_progress=True, command=None):
+    """Run the named experiments (and write report.md when all of ORDER ran). Returns the
+    summaries. The progress bar's total comes from the experiments' declared work
+    (experiments.planned_ticks); `command` is recorded in the report (by default, the
+    command that reproduces this run)."""
     from tqdm import tqdm
 
     out = out or os.path.join("reports", size)
-    started = time.perf_counter()
-    bar = tqdm(desc="analysis", unit="step", disable=not show_progress)
-    experiment_run = ExperimentRun(size, seed, out, progress=lambda: bar.update(1))
+    command = command or command_for(size, seed, out)
+    load_start, started = loadavg(), time.perf_counter()
+    total, _ = planned_ticks(names, size)
+    bar = tqdm(total=total, desc="analysis", unit="step", disable=not show_progress,
+               smoothing=0.05)
+
+    done = [0]  # ticks so far (a disabled bar counts none)
+
+    def tick():
+        done[0] += 1
+        if done[0] > bar.total:  # work an experiment did not declare: the total grows
+            bar.total = done[0]
+        bar.update(1)
+
+    experiment_run = ExperimentRun(size, seed, out, progress=tick)
     summaries = {}
-    for name in names:
-        bar.set_postfix_str(name)
-        began = time.perf_counter()
+    for index, name in enumerate(names):
+        bar.set_description(f"{name} ({index + 1}/{len(names)})")
+        began, cpu, ticks = time.perf_counter(), time.process_time(), done[0]
         summaries[name] = EXPERIMENTS[name](experiment_run)
         summaries[name]["seconds"] = time.perf_counter() - began
+        summaries[name]["cpu_seconds"] = time.process_time() - cpu
+        summaries[name]["ticks"] = done[0] - ticks
+        remaining, _ = planned_ticks(names[index + 1:], size, experiment_run.cache)
+        bar.total = done[0] + remaining
+        bar.refresh()
     bar.close()
     if set(names) == set(ORDER):
-        path = write_report(experiment_run, summaries, time.perf_counter() - started, command)
-        print(f"report written to {path}")
+        path = write_report(experiment_run, summaries, time.perf_counter() - started, command,
+                            (load_start, loadavg()))
+        print(f"report written to {path}, with its figures and data beside it")
+    else:
+        for name in names:
+            print(f"{name}: wrote {', '.join(written_files(summaries[name]))} in {out}")
     return summaries

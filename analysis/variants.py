@@ -52,8 +52,9 @@ def _variant_call(kind, c_in, c_out, k, rng):
 
 
 def cost_table(batch=64, size=16, repeats=5, seed=0):
-    """Rows of {kind, params, macs, ms}: counts from `conv_cost`, time as the median of
-    `repeats` forward+backward passes on a (batch, 32, size, size) float32 input."""
+    """Rows of {kind, params, macs, ms, ms_range}: counts from `conv_cost`, time as the
+    median of `repeats` forward+backward passes on a (batch, 32, size, size) float32 input,
+    and the fastest and slowest of them (how noisy the machine was)."""
     rng = np.random.default_rng(seed)
     x = mg.tensor(rng.standard_normal((batch, SEED_SIZES["c_in"], size, size)).astype(np.float32),
                   requires_grad=True)
@@ -72,7 +73,8 @@ def cost_table(batch=64, size=16, repeats=5, seed=0):
             call(x).sum().backward()
             times.append(time.perf_counter() - start)
         rows.append({"kind": kind, "params": cost.params, "macs": cost.mult_adds * batch,
-                     "ms": 1000 * float(np.median(times))})
+                     "ms": 1000 * float(np.median(times)),
+                     "ms_range": [1000 * float(min(times)), 1000 * float(max(times))]})
     return rows
 
 

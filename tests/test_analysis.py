@@ -5,13 +5,17 @@ Small sizes and fixed seeds, on a batch of the bundled digits (the report's data
 
 import math
 import os
+import shlex
+import sys
+import types
 
 import numpy as np
 import pytest
 
 import minigrad as mg
 import minigrad.functional as F
-from minigrad.analysis import GradientRecorder, cli, dynamics, experiments, flow, shattered
+from minigrad.analysis import GradientRecorder, cli, dynamics, experiments, flow, plots, shattered
+from minigrad.analysis import claims as claims_module
 from minigrad.analysis import report as report_module
 from minigrad.data import load_digits
 from minigrad.models.stacks import plain_cnn, plain_mlp, residual_cnn, residual_mlp
@@ -158,22 +162,162 @@ EXPECTED_FILES = {
 
 
 @pytest.mark.parametrize("command", sorted(EXPECTED_FILES))
-def test_every_subcommand_runs_quick_and_writes_its_files(command, tmp_path):
+def test_every_subcommand_runs_quick_and_writes_its_files(command, tmp_path, capsys):
     assert cli.main([command, "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
     for name in EXPECTED_FILES[command]:
         path = tmp_path / name
         assert path.exists() and path.stat().st_size > 0, name
+    said = capsys.readouterr().out  # where the files went, in one line
+    assert f"{command}: wrote " in said and str(tmp_path) in said, said
 
 
-def test_quick_report_has_every_figure(tmp_path):
-    assert cli.main(["report", "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
-    report = (tmp_path / "report.md").read_text()
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    """The --quick report, run once through the command line: (folder, report.md's text,
+    the summaries)."""
+    out = tmp_path_factory.mktemp("quick_report")
+    kept = {}
+    real_run = report_module.run
+
+    def keep(*args, **kwargs):
+        kept.update(real_run(*args, **kwargs))
+        return kept
+
+    cli.run = keep
+    try:
+        assert cli.main(["report", "--quick", "--out", str(out), "--no-progress"]) == 0
+    finally:
+        cli.run = real_run
+    return out, (out / "report.md").read_text(), kept
+
+
+def test_quick_report_has_every_figure(quick_report):
+    _, report, _ = quick_report
     for command in report_module.ORDER:  # the experiments the report runs
         for name in EXPECTED_FILES[command]:
             if name.endswith(".png"):
                 assert f"]({name})" in report, name
-    assert "python -m minigrad.analysis report --quick" in report
-    assert "seed: 0" in report
+    assert "random seed: 0" in report
+
+
+def test_quick_report_is_commonmark_with_tables_and_no_stray_asterisks(quick_report):
+    from markdown_it import MarkdownIt
+
+    out, report, _ = quick_report
+    tokens = MarkdownIt("commonmark").enable("table").parse(report)
+    inline = [child for t in tokens if t.type == "inline" for child in t.children]
+    text = [t.content for t in inline if t.type in ("text", "code_inline")]
+    assert not [t for t in text if "*" in t], "literal asterisks: the emphasis did not parse"
+    images = [t.attrs["src"] for t in inline if t.type == "image"]
+    assert images and all((out / src).is_file() for src in images), images
+    # Every block of |-lines in the source is one table in the parse.
+    blocks = sum(1 for previous, line in zip([""] + report.splitlines(), report.splitlines())
+                 if line.startswith("|") and not previous.startswith("|"))
+    assert sum(t.type == "table_open" for t in tokens) == blocks > 0
+
+
+def test_every_claim_is_reported_with_its_verdict(quick_report):
+    _, report, summaries = quick_report
+    for name in report_module.ORDER:
+        claims = report_module.CLAIMS[name](summaries[name])
+        # (At quick size an experiment may have no claims: e.g. the landscape's need the
+        # 20- and 56-layer nets; the slow test asks for them at default size.)
+        for c in claims:
+            verdict = "Held" if c["holds"] else "Did not hold in this run"
+            assert f"- {verdict}: {c['claim']} (measured: " in report, c
+
+
+def test_progress_total_is_the_ticks_the_report_makes(quick_report):
+    _, _, summaries = quick_report
+    planned, undeclared = experiments.planned_ticks(report_module.ORDER, "quick")
+    assert undeclared == []
+    assert planned == sum(summaries[name]["ticks"] for name in report_module.ORDER)
+
+
+def test_planned_ticks_count_shared_networks_once_and_not_when_cached():
+    size = experiments.SIZES["quick"]
+    mlp = experiments.SHARED_TICKS["mlp_stacks"](size)
+    assert experiments.planned_ticks(["lesion"], "quick") == (mlp, [])
+    assert experiments.planned_ticks(["lesion", "lesion"], "quick") == (mlp, [])
+    assert experiments.planned_ticks(["lesion"], "quick", {"mlp_stacks": None}) == (0, [])
+
+
+def test_a_module_declares_its_work_at_module_level_or_not_at_all(monkeypatch):
+    declared, silent = types.ModuleType("declared"), types.ModuleType("silent")
+    declared.expected_ticks = lambda size_name: {"quick": 3}[size_name]
+    declared.TRAINED = ("resnets",)
+    for module in (declared, silent):
+        def experiment(run):
+            return {}
+        experiment.__module__ = module.__name__
+        module.experiment = experiment
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        monkeypatch.setitem(experiments.EXPERIMENTS, module.__name__, experiment)
+    resnets = experiments.SHARED_TICKS["resnets"](experiments.SIZES["quick"])
+    assert experiments.planned_ticks(["declared", "silent"], "quick") == (3 + resnets, ["silent"])
+
+
+def test_run_time_table_warns_when_the_machine_was_loaded(quick_report, tmp_path):
+    _, report, summaries = quick_report
+    assert "load average" in report and "CPU seconds" in report
+    run = experiments.ExperimentRun("quick", out=str(tmp_path))
+    busy = (os.cpu_count() + 1.0,) * 3
+    path = report_module.write_report(run, summaries, 1.0, "x", load=(busy, busy))
+    assert "- warning: the load was above" in open(path).read()
+    path = report_module.write_report(run, summaries, 1.0, "x", load=((0.0,) * 3,) * 2)
+    assert "warning" not in open(path).read()
+
+
+@pytest.mark.parametrize("argv, prog, implied", [
+    (["report", "--quick", "--seed", "2"], "python -m minigrad.analysis", ()),
+    (["--quick", "--out", "a folder"], "minigrad-report", ("report",)),
+])
+def test_the_recorded_command_reproduces_the_run(monkeypatch, argv, prog, implied):
+    seen = {}
+    monkeypatch.setattr(cli, "run", lambda names, **kwargs: seen.update(kwargs, names=names))
+    assert cli.main(argv, prog=prog, implied=implied) == 0
+    first = dict(seen)
+    words = shlex.split(first["command"])
+    assert words[:len(shlex.split(prog))] == shlex.split(prog)
+    if prog == "minigrad-report":  # pasted, the console script runs as it did
+        monkeypatch.setattr(sys, "argv", words)
+        assert cli.report_main() == 0
+    else:
+        assert cli.main(words[3:]) == 0
+    assert seen == first
+
+
+def test_a_run_from_python_records_the_command_line_that_reproduces_it():
+    assert report_module.command_for("quick", 3, "out") == \
+        "python -m minigrad.analysis report --quick --seed 3 --out out"
+    assert report_module.command_for("default", 0, os.path.join("reports", "default")) == \
+        "python -m minigrad.analysis report"
+
+
+def test_log_axes_are_ticked_on_round_decades():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.semilogy([0, 1, 2], [1e-139, 1e-3, 3e5])
+    plots.decade_ticks(ax)
+    ticks = np.log10(ax.get_yticks())
+    steps = np.diff(ticks)
+    assert len(ticks) <= 7 and np.allclose(steps, steps[0])
+    assert np.allclose(ticks % steps[0], 0) and steps[0] in (1, 2, 5, 10, 20, 25, 50, 100)
+    plt.close(fig)
+
+
+def test_wilson_interval_of_an_accuracy():
+    low, high = plots.wilson_interval(0.5, 100)
+    assert low == pytest.approx(0.4038, abs=1e-4) and high == pytest.approx(0.5962, abs=1e-4)
+    assert plots.wilson_interval(1.0, 359)[1] == pytest.approx(1.0)
+
+
+def test_a_failed_claim_is_said_in_the_section():
+    summary = {"summary": {"learned": {"share_above_0.9": 0.7}}}
+    assert not claims_module.separability(summary)[0]["holds"]
+    lines = claims_module.findings(claims_module.separability(summary))
+    assert lines[0].startswith("- Did not hold in this run: most learned")
 
 
 def test_ratio_is_nan_not_a_crash_when_no_gradient_reaches_the_top():
