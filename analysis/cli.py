@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "variants": "5. conv variants: cost table and accuracy against parameters",
     "separability": "6. are learned 3x3 kernels spatially separable?",
     "shattered": "shattered gradients: autocorrelation of the gradient along a line of inputs",
+    "thousand": "a thousand layers: residual and plain MLP stacks of 1000 blocks trained",
 }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from minigrad.conv_cost import conv_cost
 from minigrad.data import load_digits
 
-from . import dynamics, flow, plots, shattered, trained, variants
+from . import dynamics, flow, plots, shattered, thousand_layers, trained, variants
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
@@ -210,4 +210,5 @@ EXPERIMENTS = {
     "variants": run_variants,
     "separability": run_separability,
     "shattered": run_shattered,
+    "thousand": thousand_layers.experiment,
 }

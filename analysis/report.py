@@ -11,9 +11,10 @@ import time
 
 import numpy as np
 
+from . import thousand_layers
 from .experiments import EXPERIMENTS, ExperimentRun
 
-ORDER = ("flow", "depth", "training", "lesion", "variants", "separability")
+ORDER = ("flow", "depth", "training", "lesion", "variants", "separability", "thousand")
 
 
 def _g(value):
@@ -223,7 +224,7 @@ def _section_separability(s):
 
 SECTIONS = {"flow": _section_flow, "depth": _section_depth, "training": _section_training,
             "lesion": _section_lesion, "variants": _section_variants,
-            "separability": _section_separability}
+            "separability": _section_separability, "thousand": thousand_layers.report_section}
 
 
 def write_report(experiment_run, summaries, seconds, command):

@@ -150,6 +150,7 @@ EXPECTED_FILES = {
     "variants": ["variants_accuracy.png", "variants.json"],
     "separability": ["separability.png", "separability.json"],
     "shattered": ["shattered.png", "shattered.json"],
+    "thousand": ["thousand.png", "thousand.json"],
 }
 
 
