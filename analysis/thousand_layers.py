@@ -35,18 +35,14 @@ from . import dynamics, trained
 WIDTH = 64
 KINDS = ("residual", "plain")
 
-#: Per report size: the depth trained, its learning rate, epochs (of 23 steps on the full
-#: training set), training images (None: all), the depths whose gradient energy is measured,
-#: steps at the project's rate, and the CNN pair's n (6n+2 layers) and epochs (--full).
+_DEPTHS = (10, 30, 100, 300, 1000)
+#: Per report size, `thousand`'s arguments (an epoch is 23 steps on all the training digits).
 SIZES = {
-    "quick": dict(depth=100, lr=0.01, epochs=1, train_images=256, energy_depths=(4, 16, 100),
-                  diverge_steps=3, cnn_n=None, cnn_epochs=0),
-    "default": dict(depth=1000, lr=0.001, epochs=3, train_images=None,
-                    energy_depths=(10, 30, 100, 300, 1000), diverge_steps=5, cnn_n=None,
-                    cnn_epochs=0),
-    "full": dict(depth=1000, lr=0.001, epochs=6, train_images=None,
-                 energy_depths=(10, 30, 100, 300, 1000), diverge_steps=5, cnn_n=18,
-                 cnn_epochs=3),
+    "quick": dict(depth=100, lr=0.01, epochs=1, train_images=256, energy_depths=_DEPTHS[:3],
+                  diverge_steps=3),
+    "default": dict(depth=1000, lr=0.001, epochs=3, energy_depths=_DEPTHS, diverge_steps=5),
+    "full": dict(depth=1000, lr=0.001, epochs=6, energy_depths=_DEPTHS, diverge_steps=5,
+                 cnn_n=18, cnn_epochs=3),
 }
 
 
@@ -122,7 +118,7 @@ def first_steps(model, split, lr, steps, batch_size=64, seed=0):
             loss.backward()
             optimizer.step()
             losses.append(loss.item() if math.isfinite(loss.item()) else float("nan"))
-            if not math.isfinite(losses[-1]):
+            if math.isnan(losses[-1]):
                 break
     return losses
 
@@ -138,11 +134,12 @@ def _timed(train):
 def thousand(split, depth, lr, epochs, energy_depths, diverge_steps,
              diverge_lr=trained.TRAIN_LR, train_images=None, cnn_n=None, cnn_epochs=0, seed=0,
              progress=None):
-    """The experiment: the pair at `lr`, the residual stack at `diverge_lr` (the project's
-    rate) for `diverge_steps` steps, the CNN pair if `cnn_n`, and the gradient energies.
-    Returns {"depth", "lr", "diverge_lr", "epochs", "train_images", "energy":
-    energy_vs_depth's result, "runs": [one row per trained network: "network", "depth",
-    "kind", "lr", "steps", "loss" (per step), "train_loss", "test_accuracy", seconds]}."""
+    """The experiment: the pair at `lr` on the first `train_images` digits (None: all), the
+    residual stack at `diverge_lr` (the project's rate) for `diverge_steps` steps, the CNN
+    pair (6n+2 layers) if `cnn_n`, and the gradient energies. Returns {"depth", "lr",
+    "diverge_lr", "epochs", "train_images", "energy": energy_vs_depth's result, "runs": [a
+    row per network: "network", "depth", "kind", "lr", "steps", "loss" (per step),
+    "train_loss", "test_accuracy", "cpu_seconds", "wall_seconds"]}."""
     if train_images is not None:
         split = dataclasses.replace(split, x_train=split.x_train[:train_images],
                                     y_train=split.y_train[:train_images])
@@ -152,7 +149,7 @@ def thousand(split, depth, lr, epochs, energy_depths, diverge_steps,
         row = _timed(lambda: dynamics.fit(model, split, epochs, lr, seed=seed,
                                           progress=progress))
         runs.append({**row, "network": "MLP", "depth": depth, "kind": kind, "lr": lr,
-                     "steps": len(row["loss"]), "heatmap": None})
+                     "steps": len(row["loss"])})
     model = dynamics.make_stack(True, depth, WIDTH, seed)
     row = _timed(lambda: {"loss": first_steps(model, split, diverge_lr, diverge_steps,
                                               seed=seed)})
@@ -168,8 +165,7 @@ def thousand(split, depth, lr, epochs, energy_depths, diverge_steps,
             row = _timed(lambda: dynamics.fit(model, split, cnn_epochs, trained.RESNET_LR,
                                               seed=seed, progress=progress))
             runs.append({**row, "network": "CNN (batch norm)", "depth": 6 * cnn_n + 2,
-                         "kind": kind, "lr": trained.RESNET_LR, "steps": len(row["loss"]),
-                         "heatmap": None})
+                         "kind": kind, "lr": trained.RESNET_LR, "steps": len(row["loss"])})
     energy = energy_vs_depth(split, energy_depths, seed=seed, progress=progress)
     return {"depth": depth, "lr": lr, "diverge_lr": diverge_lr, "epochs": epochs,
             "train_images": len(split.y_train), "energy": energy, "runs": runs}
@@ -188,40 +184,43 @@ def plot(result, path):
     """Left: training loss against step for every run (log scale). Right: the gradient
     energy at initialization against depth (log-log), with a line proportional to L."""
     import matplotlib
-
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import LogLocator
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6))
     colors = {"residual": "tab:blue", "plain": "tab:red"}
+    top = 30.0  # a diverging run leaves the panel; its values are written at the top
     for row in result["runs"]:
         losses = np.asarray(row["loss"], dtype=float)
         style = dict(color="tab:orange" if row.get("diverging") else colors[row["kind"]],
                      linestyle="--" if row["network"] != "MLP" else "-", linewidth=1.2)
         unit = "blocks" if row["network"] == "MLP" else "layers"
         label = f"{row['kind']} {row['network']}, {row['depth']} {unit}, lr {row['lr']:g}"
-        stop, _ = _divergence(row)
+        stop, largest = _divergence(row)
         if stop is not None:
             label += f" (non-finite at step {stop})"
+        if largest > top:
+            label += f" (up to {largest:.3g})"
         left.plot(np.arange(1, len(losses) + 1), np.where(losses > 0, losses, np.nan),
                   marker="o" if row.get("diverging") else None, label=label, **style)
     left.axhline(math.log(10), color="gray", linestyle=":", label="chance, log 10")
     left.set_yscale("log")
+    left.set_ylim(top=top)
     left.yaxis.set_major_locator(LogLocator(base=10))
     left.set_xlabel("step (batch of 64)")
     left.set_ylabel("training loss (cross-entropy of the batch)")
-    left.set_title(f"Training {result['depth']} blocks: the residual stack learns,\n"
-                   "the plain one stays at chance (cf. He et al. 2015, ResNet-1202)",
-                   fontsize=10)
+    left.set_title(f"Training {result['depth']} blocks, residual against plain\n"
+                   "(cf. He et al. 2015, ResNet-1202)", fontsize=10)
     left.legend(fontsize=7)
     energy = result["energy"]
     depths = np.asarray(energy["depths"], dtype=float)
-    for kind in KINDS:
-        values = np.asarray(energy[kind]["energy"], dtype=float)
-        right.loglog(depths, np.where(values > 0, values, np.nan), marker="o",
-                     color=colors[kind], label=f"{kind} (a zero is not drawn)"
-                     if kind == "plain" else kind)
+    for kind, key, line, label in [("residual", "energy", "-", "residual"),
+                                   ("plain", "energy", "-", "plain"),
+                                   ("plain", "weight_energy", ":", "plain, weights only")]:
+        values = np.asarray(energy[kind][key], dtype=float)
+        right.loglog(depths, np.where(values > 0, values, np.nan), marker="o", linestyle=line,
+                     color=colors[kind], label=label)
     reference = energy["residual"]["energy"][0] * depths / depths[0]
     right.loglog(depths, reference, color="gray", linestyle="--",
                  label=r"$\propto L$ (through the first residual point)")
@@ -298,9 +297,8 @@ def report_section(summary):
     s, energy = summary, summary["energy"]
     residual, plain = _row(s, "residual"), _row(s, "plain")
     stop, depths = s["diverged_at"], energy["depths"]
-    diverging = next(r for r in s["table"] if r.get("diverging"))
     went = (f"became non-finite at step {stop}" if stop is not None else
-            f"reached at most {_g(s['diverge_largest'])} in {diverging['steps']} steps")
+            f"reached at most {_g(s['diverge_largest'])}")
     lines = [
         "## 7. A thousand layers",
         "",
@@ -347,7 +345,8 @@ def report_section(summary):
         "gradient of block l, dLoss/dW_l = delta h_l^T (delta the loss gradient at the "
         "block's output, h_l = relu(x_l)), has the same size in every block and at every "
         "depth: the identity paths hand every block the top's delta (section 1), and the "
-        "stream's variance grows only to (1 + 1/L)^L <= e times the stem's. One SGD step of "
+        "stream's variance grows only to (1 + 1/L)^L <= e times the stem's (its rms to at "
+        "most sqrt(e) = 1.65: the table's next-to-last column). One SGD step of "
         "size lr moves the output by the sum of L such block changes, and they all point the "
         "same way (one output gradient drives them all), so they add as L, not as sqrt(L) as "
         "random terms would. To first order a step lowers the loss by lr G(L), with G(L) the "

@@ -15,7 +15,7 @@ def test_at_200_blocks_residual_learns_plain_stays_at_chance_and_lr_times_depth_
     """The default's phenomenon at 200 blocks: lr * L is kept (0.005 * 200 = 0.001 * 1000
     trains; 0.1 * 200 = 0.02 * 1000 diverges), and the issue's calibration must hold."""
     result = thousand_layers.thousand(load_digits(seed=0), depth=200, lr=0.005, epochs=2,
-                                      energy_depths=(4, 16, 64), diverge_steps=5,
+                                      energy_depths=(10, 30, 100), diverge_steps=5,
                                       diverge_lr=0.1, seed=0)
     for claim in thousand_layers.claims(thousand_layers.summarize(result)):
         assert claim["holds"], claim
