@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "landscape": "loss landscape of the trained ResNets and plain twins (Li et al. 2018)",
     "early": "faster early training: epoch-1 loss and first step below 0.5, plain vs residual",
     "response": "block responses: std(F(x)) and std(F(x))/std(x) per block of trained ResNets",
+    "thousand": "a thousand layers: residual and plain MLP stacks of 1000 blocks trained",
 }
 
 

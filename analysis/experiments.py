@@ -38,7 +38,7 @@ from minigrad.data import load_digits
 from minigrad.models.resnet import BLOCKS
 
 from . import (block_response, dynamics, early_training, flow, landscape, plots, shattered,
-               short_paths, trained, variants)
+               short_paths, thousand_layers, trained, variants)
 
 SIZES = {
     "quick": dict(mlp_depth=8, cnn_depth=4, ratio_depths=(2, 4, 8), train_depths=(2, 8),
@@ -286,6 +286,7 @@ EXPERIMENTS = {
     "landscape": landscape.experiment,
     "early": early_training.experiment,
     "response": block_response.experiment,
+    "thousand": thousand_layers.experiment,
 }
 
 
@@ -308,3 +309,14 @@ declares(ticks=lambda size: 2 * len([n for n in _resnet_layers(size) if n in (20
 declares(ticks=lambda size: 1 + (SIZES[size]["train_epochs"]
                                  if short_paths.SIZES[size]["network"] == "mlp" else 0))(
     short_paths.experiment)
+
+
+def _thousand_ticks(size_name):
+    """Both stacks' epochs, the diverging run, the CNN pair's epochs (--full), and G(L) per
+    kind."""
+    s = thousand_layers.SIZES[size_name]
+    kinds = len(thousand_layers.KINDS)
+    return kinds * s["epochs"] + 1 + kinds * s.get("cnn_epochs", 0) + kinds
+
+
+declares(ticks=_thousand_ticks)(thousand_layers.experiment)

@@ -158,6 +158,7 @@ EXPECTED_FILES = {
     "landscape": ["landscape.png", "landscape.json"],
     "early": ["early_training.png", "early_training.json"],
     "response": ["block_response.png", "block_response.json"],
+    "thousand": ["thousand.png", "thousand.json"],
 }
 
 
