@@ -204,7 +204,7 @@ def report_section(summary):
                          f"{init['mean_relative']:.3f}" if init else ""])
     lines += _table(["layers", "net", "test accuracy", "last batch norm's scale",
                      "response std", "at init", "relative form", "at init"], rows)
-    lines += ["", "Claims (from the issue; the relative form is the one it calibrated):", ""]
+    lines += ["", "Claims (the relative form is the one a PyTorch twin of this study calibrated):", ""]
     lines += [f"- {c['claim']}: {c['value'][0]:.3f} against {c['value'][1]:.3f}, "
               f"{'holds' if c['holds'] else 'does NOT hold'} in this run." for c in claims(summary)]
     if len(nets) < 2:

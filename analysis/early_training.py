@@ -155,7 +155,7 @@ def _is_bound(row):
 
 def claims(summary):
     """The issue's calibration: at 20 layers both ratios >= 1.5 and final accuracies within
-    about 2 points; at 8 layers the residual net is not slower (the issue saw about 20%).
+    about 2 points; at 8 layers the residual net is not slower (a PyTorch twin saw about 20%).
     Claims about a depth the run did not train are left out (the text says so)."""
     rows = {row["layers"]: row for row in summary["rows"]}
     found = []
@@ -175,7 +175,7 @@ def claims(summary):
         row = rows[8]
         value = [row["epoch1_ratio"], row["first_below_ratio"]]
         found.append({"claim": "8 layers: the residual net is not slower (both ratios >= 1; "
-                               "the issue saw a speed-up of about 20%)", "value": value,
+                               "a PyTorch twin of this study saw a speed-up of about 20%)", "value": value,
                       "holds": all(v >= 1.0 for v in value)})
     return found
 
@@ -214,7 +214,7 @@ def report_section(summary):
           _step_text(r["first_below"]["residual"]), _ratio_text(r),
           f"{r['test_accuracy']['plain']:.3f}", f"{r['test_accuracy']['residual']:.3f}",
           f"{r['accuracy_gap_points']:+.1f}"] for r in rows])
-    lines += ["", "Claims (from the issue's calibration with PyTorch twins):", ""]
+    lines += ["", "Claims (thresholds calibrated beforehand on PyTorch twins of these networks):", ""]
     lines += [f"- {c['claim']}: {_claim_value(c['value'])}, "
               f"{'holds' if c['holds'] else 'does NOT hold'} in this run." for c in claims(summary)]
     by_depth = {r["layers"]: r for r in rows}
@@ -224,7 +224,7 @@ def report_section(summary):
         lines += ["", f"Speed-up at 8 layers: the residual net is "
                   f"{100 * (row['epoch1_ratio'] - 1):.0f}% faster by the epoch-1 loss and "
                   f"{bound}{100 * (row['first_below_ratio'] - 1):.0f}% by the first step below "
-                  f"{THRESHOLD} (the issue saw about 20%; a negative value would mean slower)."]
+                  f"{THRESHOLD} (a PyTorch twin saw about 20%; a negative value would mean slower)."]
     if summary["missing"]:
         trained_here = " and ".join(str(r["layers"]) for r in rows)
         lines += ["", f"Not measured here: the "

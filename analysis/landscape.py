@@ -243,7 +243,8 @@ def plot_profiles(result, path):
     from .plots import STYLE, _save, plt  # matplotlib only when drawing (Agg, as plots.py)
 
     layers = [str(n) for n in result["layers"]]
-    fig, axes = plt.subplots(1, len(layers) + 1, figsize=(4.2 * (len(layers) + 1), 4.2))
+    fig, axes = plt.subplots(1, len(layers) + 1, figsize=(4.6 * (len(layers) + 1), 4.4),
+                             layout="constrained")
     for ax, n in zip(axes, layers):
         for kind in KINDS:
             net = result["nets"][n][kind]

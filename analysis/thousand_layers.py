@@ -327,7 +327,7 @@ def report_section(summary):
                   "net at lr 0.01 because 0.1 was too large to start converging: the same "
                   "lesson, a deeper net needs a smaller first step."]
     checked = claims(s)
-    lines += ["", "Claims (the issue's calibration for this experiment):", ""]
+    lines += ["", "Claims (thresholds calibrated beforehand on PyTorch twins of these stacks):", ""]
     lines += [f"- {'holds' if c['holds'] else 'DOES NOT HOLD in this run'}: {c['claim']} "
               f"(measured {_g(c['value'])})" for c in checked]
     ratio, held = energy["residual"]["energy"][-1] / energy["residual"]["energy"][0], [
