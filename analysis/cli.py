@@ -8,8 +8,10 @@
 import shlex
 import sys
 
+from minigrad import __version__
+
 from ..models.run_directory import RunError, check_writable_folder
-from ..models.train_cli import OneLineParser
+from ..models.train_cli import HelpFormatter, OneLineParser
 from .report import ORDER, run
 
 SUBCOMMANDS = {
@@ -29,18 +31,34 @@ SUBCOMMANDS = {
 }
 
 
-def parse_args(argv):
-    parser = OneLineParser(prog="python -m minigrad.analysis", description=__doc__.splitlines()[0])
+def _add_options(p):
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="smoke-test size (seconds)")
+    size.add_argument("--full", action="store_true",
+                      help="larger than the default (the report: about 15 minutes on 2 cores, "
+                           "estimated)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="the random seed: data split, initial weights, batch order")
+    p.add_argument("--out", help="output folder; when None, reports/<size>")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--version", action="version", version=f"minigrad {__version__}")
+
+
+def parse_args(argv, prog="python -m minigrad.analysis"):
+    """The options; with prog "minigrad-report" the `report` subcommand alone, under that
+    name, so that its usage line and errors name the command the user typed."""
+    if prog == "minigrad-report":
+        parser = OneLineParser(prog=prog, description=SUBCOMMANDS["report"],
+                               formatter_class=HelpFormatter)
+        _add_options(parser)
+        args = parser.parse_args(argv)
+        args.command = "report"
+        return args
+    parser = OneLineParser(prog=prog, description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in SUBCOMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        size = p.add_mutually_exclusive_group()
-        size.add_argument("--quick", action="store_true", help="smoke-test size (seconds)")
-        size.add_argument("--full", action="store_true",
-                          help="larger than the default (the report: about 10 minutes on 2 cores)")
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--out", help="output folder (default reports/<size>)")
-        p.add_argument("--no-progress", action="store_true")
+        _add_options(sub.add_parser(name, help=help_text, description=help_text,
+                                    formatter_class=HelpFormatter))
     return parser.parse_args(argv)
 
 
@@ -48,7 +66,7 @@ def main(argv=None, prog="python -m minigrad.analysis", implied=()):
     """Run the command line `argv` (after the `implied` words, which the console script
     adds and the recorded command leaves out, so that pasting it runs the same)."""
     argv = sys.argv[1:] if argv is None else argv
-    args = parse_args([*implied, *argv])
+    args = parse_args([*implied, *argv]) if not implied else parse_args(argv, prog)
     size = "quick" if args.quick else "full" if args.full else "default"
     names = list(ORDER) if args.command == "report" else [args.command]
     try:

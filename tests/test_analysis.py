@@ -328,3 +328,19 @@ def test_ratio_is_nan_not_a_crash_when_no_gradient_reaches_the_top():
     assert flow.fit_log_slope([4, 8, 16], [0.5 ** 4, float("nan"), 0.5 ** 16]) == \
         pytest.approx(math.log(0.5))
     assert math.isnan(flow.fit_log_slope([4, 8], [float("nan"), 0.0]))
+
+
+def test_minigrad_report_names_itself_and_shows_its_defaults_and_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"], prog="minigrad-report", implied=["report"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: minigrad-report [-h] [--quick | --full]")
+    assert "(default: 0)" in text and "python -m minigrad.analysis" not in text
+    with pytest.raises(SystemExit):
+        cli.main(["--version"], prog="minigrad-report", implied=["report"])
+    assert capsys.readouterr().out.strip() == f"minigrad {mg.__version__}"
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--bogus"], prog="minigrad-report", implied=["report"])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.startswith("minigrad-report: error: unrecognized arguments")
