@@ -173,7 +173,7 @@ def run(names, size="default", seed=0, out=None, show_progress=True, command=Non
     summaries. The progress bar's total comes from the experiments' declared work
     (experiments.planned_ticks); `command` is recorded in the report (by default, the
     command that reproduces this run)."""
-    from tqdm import tqdm
+    from tqdm.auto import tqdm  # a notebook widget in Jupyter, text in a terminal
 
     out = out or os.path.join("reports", size)
     command = command or command_for(size, seed, out)
