@@ -16,12 +16,16 @@ import numpy as np
 
 # Grad mode is per thread, as in PyTorch: a `no_grad` block in one thread leaves another
 # thread's model recording.
-_mode = threading.local()
+class _Mode(threading.local):
+    enabled = True  # each thread starts recording; a plain attribute read, no getattr default
+
+
+_mode = _Mode()
 
 
 def is_grad_enabled():
     """True when ops record the graph (the default); False inside `no_grad()`."""
-    return getattr(_mode, "enabled", True)
+    return _mode.enabled
 
 
 def _set_enabled(enabled):

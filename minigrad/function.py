@@ -42,7 +42,12 @@ from . import autograd, dtypes
 
 
 class Context:
-    """Scratch space shared by one call of an op's forward and its backward."""
+    """Scratch space shared by one call of an op's forward and its backward.
+
+    The engine's own fields are slots; what an op stores (`ctx.shapes = ...`) goes in
+    `__dict__`, so that `_saved_versions` looks only at the op's values."""
+
+    __slots__ = ("needs_input_grad", "saved", "versions", "released", "__dict__")
 
     def __init__(self, needs_input_grad):
         self.needs_input_grad = needs_input_grad
@@ -55,9 +60,7 @@ class Context:
 
     def release(self):
         """Drop everything forward stored, so that saved arrays can be freed."""
-        needs = self.needs_input_grad
         self.__dict__.clear()
-        self.needs_input_grad = needs
         self.saved = ()
         self.versions = ()
         self.released = True
@@ -179,7 +182,7 @@ def _saved_versions(ctx, tensors, output):
     """(which, version counter, version now) for each input, and the output, whose array
     the op kept on ctx for backward: a later in-place change to it must stop backward
     (`autograd.check_versions`). Ops that kept none of them are not affected."""
-    kept = []
+    kept = [a for a in ctx.saved if type(a) is np.ndarray]
     for value in ctx.__dict__.values():  # arrays, and arrays one level inside containers
         kind = type(value)
         if kind is np.ndarray:

@@ -25,6 +25,8 @@ def unbroadcast(grad, shape):
 
 def broadcast_shapes(op, a, b):
     """The common shape of a and b, or a ValueError that names the op and both shapes."""
+    if a.shape == b.shape:  # the common case, without numpy's 2 us of shape arithmetic
+        return a.shape
     try:
         return np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
