@@ -159,10 +159,12 @@ class Function:
         point result can require grad (an argmax or a comparison never does).
         """
         tensors, arrays = _inputs(inputs, cls.dtype_rule)
-        needs = tuple(t.requires_grad for t in tensors)
+        needs = tuple([t.requires_grad for t in tensors])  # a list is built faster than a generator
         ctx = Context(needs)
-        out = np.asarray(cls.forward(ctx, *arrays, **params))
-        record = autograd.is_grad_enabled() and any(needs) and out.dtype.kind == "f"
+        out = cls.forward(ctx, *arrays, **params)
+        if type(out) is not np.ndarray:  # a numpy scalar, from a reduction
+            out = np.asarray(out)
+        record = autograd._mode.enabled and True in needs and out.dtype.kind == "f"
         result = tensor_module.Tensor._from_op(out, requires_grad=record)
         if out.base is not None:  # a view (reshape, permute): one array, one version counter
             for t in tensors:
@@ -207,9 +209,12 @@ def _inputs(inputs, rule):
         return tensors, [t._array for t in tensors]
     arrays = [x._array if isinstance(x, Tensor) else None for x in inputs]
     dtype = arrays[0].dtype if arrays[0] is not None else None
-    if dtype is not None and (rule == "promote" or dtype.kind == "f") and all(
-            a is not None and a.dtype == dtype for a in arrays):
-        return list(inputs), arrays  # the common case: Tensors of one dtype, nothing to cast
+    if dtype is not None and (rule == "promote" or dtype.kind == "f"):
+        for a in arrays:  # a plain loop: all() over a generator costs a frame per call
+            if a is None or a.dtype != dtype:
+                break
+        else:
+            return list(inputs), arrays  # the common case: Tensors of one dtype, no cast
     for x in inputs:  # a list or a str would fail inside the dtype rules otherwise
         if not isinstance(x, Tensor):
             _check_operand(x)
