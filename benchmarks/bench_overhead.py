@@ -23,20 +23,14 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import minigrad as mg  # noqa: E402
+from timing import chain_us  # noqa: E402
 
 
-def chain_us(length):
+def minigrad_chain_us(length):
     """(forward, backward) microseconds per op for one chain of `length` adds."""
     x = mg.tensor(np.ones(1, dtype=np.float32), requires_grad=True)
     one = mg.tensor(np.ones(1, dtype=np.float32))
-    start = time.perf_counter()
-    y = x
-    for _ in range(length):
-        y = y + one
-    middle = time.perf_counter()
-    y.sum().backward()
-    end = time.perf_counter()
-    return (middle - start) / length * 1e6, (end - middle) / length * 1e6
+    return chain_us(x, one, length)
 
 
 def numpy_us(length):
@@ -70,7 +64,7 @@ def main():
     others = [name for name in ("torch", "mygrad") if other_available(name)]
     rounds = {name: [] for name in ["minigrad", *others]}
     for _ in range(args.rounds):
-        runs = [chain_us(args.length) for _ in range(args.repeats)]
+        runs = [minigrad_chain_us(args.length) for _ in range(args.repeats)]
         rounds["minigrad"].append((median(r[0] for r in runs), median(r[1] for r in runs)))
         for name in others:
             rounds[name].append(other_us(name, args.length, args.repeats))

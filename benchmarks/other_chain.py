@@ -7,10 +7,11 @@ Prints {"forward": us per op, "backward": us per op}, medians of `repeats` chain
 
 import json
 import sys
-import time
 from statistics import median
 
 import numpy as np
+
+from timing import chain_us
 
 
 def chain(library, length):
@@ -23,15 +24,7 @@ def chain(library, length):
         import mygrad
         x = mygrad.tensor(np.ones(1, dtype=np.float32))
         one = mygrad.tensor(np.ones(1, dtype=np.float32), constant=True)
-    start = time.perf_counter()
-    y = x
-    for _ in range(length):
-        y = y + one
-    middle = time.perf_counter()
-    y.sum().backward()
-    end = time.perf_counter()
-    return (middle - start) / length * 1e6, (end - middle) / length * 1e6
-
+    return chain_us(x, one, length)
 
 if __name__ == "__main__":
     request = json.load(sys.stdin)

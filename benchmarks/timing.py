@@ -15,3 +15,16 @@ def median_ms(fn, repeats):
         fn()
         times.append(time.perf_counter() - start)
     return sorted(times)[len(times) // 2] * 1e3
+
+
+def chain_us(x, one, length):
+    """(forward, backward) microseconds per op for a chain of `length` additions y = y + one
+    from x, then y.sum().backward(): any library whose tensors add and backward this way."""
+    start = time.perf_counter()
+    y = x
+    for _ in range(length):
+        y = y + one
+    middle = time.perf_counter()
+    y.sum().backward()
+    end = time.perf_counter()
+    return (middle - start) / length * 1e6, (end - middle) / length * 1e6
