@@ -100,29 +100,30 @@ def save_checkpoint(out, state):
                        f"checkpoint is kept") from err
 
 
-def load_checkpoint(out):
-    """The checkpoint in `out`, its config decoded; RunError (one sentence) if unusable."""
+def load_checkpoint(out, caller="--resume"):
+    """The checkpoint in `out`, its config decoded; RunError (one sentence, starting with
+    `caller`: the option or function that asked) if unusable."""
     path = os.path.join(out, CHECKPOINT)
     try:
         checkpoint = mg.load(path)
     except OSError as err:
-        raise RunError(f"--resume: cannot read {path}: {err.strerror or err}") from err
+        raise RunError(f"{caller}: cannot read {path}: {err.strerror or err}") from err
     except ValueError as err:
-        raise RunError(f"--resume: {path} is damaged or not a checkpoint "
+        raise RunError(f"{caller}: {path} is damaged or not a checkpoint "
                        f"({_first_line(err)})") from err
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
-        raise RunError(f"--resume: {path} is not a {FORMAT} training checkpoint")
+        raise RunError(f"{caller}: {path} is not a {FORMAT} training checkpoint")
     missing = [key for key in CHECKPOINT_KEYS if key not in checkpoint]
     try:
         config = json.loads(checkpoint["config"]) if not missing else None
     except (TypeError, ValueError):
         config = None
     if missing:
-        raise RunError(f"--resume: {path} is damaged: it lacks {', '.join(missing)}")
+        raise RunError(f"{caller}: {path} is damaged: it lacks {', '.join(missing)}")
     if not isinstance(config, dict):
-        raise RunError(f"--resume: {path} is damaged: its config is not a JSON object")
+        raise RunError(f"{caller}: {path} is damaged: its config is not a JSON object")
     if not isinstance(checkpoint["metrics"], list):
-        raise RunError(f"--resume: {path} is damaged: its metrics are not a list of rows")
+        raise RunError(f"{caller}: {path} is damaged: its metrics are not a list of rows")
     checkpoint["config"] = config
     return checkpoint
 

@@ -37,9 +37,9 @@ def load_checkpoint(path):
     if not os.path.isfile(os.path.join(folder, CHECKPOINT)):
         raise FileNotFoundError(f"load_checkpoint: {folder} holds no {CHECKPOINT}")
     try:
-        checkpoint = _read_checkpoint(folder)
+        checkpoint = _read_checkpoint(folder, caller="load_checkpoint")
     except RunError as err:
-        raise ValueError(f"load_checkpoint: {str(err).removeprefix('--resume: ')}") from None
+        raise ValueError(str(err)) from None
     state, config = checkpoint["model"], checkpoint["config"]
     weights = [value for value in state.values() if value.ndim in (2, 4)]
     if not weights or config.get("model") is None:
