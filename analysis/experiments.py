@@ -4,7 +4,8 @@ figures (PNG) into an output folder, and returns a summary for the report.
 A newer experiment lives whole in its own module: `experiment(run)` computes, writes its
 files and returns the summary; `claims(summary)` lists its headline claims ({"claim",
 "value", "holds"}); `report_section(summary)` returns its report lines. It is registered
-here (EXPERIMENTS), in report.py (ORDER, SECTIONS, CLAIMS) and in cli.py (SUBCOMMANDS).
+here (MODULES, from which EXPERIMENTS and report.py's SECTIONS and CLAIMS are built), in
+report.py's ORDER and in cli.py (SUBCOMMANDS).
 Networks several experiments use come from `trained`, which trains each once per run.
 
 Progress: an experiment calls `run.tick()` once per unit of work (a trained epoch, a
@@ -282,12 +283,13 @@ EXPERIMENTS = {
     "variants": run_variants,
     "separability": run_separability,
     "shattered": run_shattered,
-    "paths": short_paths.experiment,
-    "landscape": landscape.experiment,
-    "early": early_training.experiment,
-    "response": block_response.experiment,
-    "thousand": thousand_layers.experiment,
 }
+
+#: The experiments that live whole in their own module (experiment, claims, report_section):
+#: registered once here, for EXPERIMENTS and for report.py's SECTIONS and CLAIMS.
+MODULES = {"paths": short_paths, "landscape": landscape, "early": early_training,
+           "response": block_response, "thousand": thousand_layers}
+EXPERIMENTS.update({name: module.experiment for name, module in MODULES.items()})
 
 
 def _resnet_layers(size_name):

@@ -14,9 +14,8 @@ import time
 
 import numpy as np
 
-from . import (block_response, claims, early_training, landscape, sections, shattered,
-               short_paths, thousand_layers)
-from .experiments import EXPERIMENTS, ExperimentRun, planned_ticks
+from . import claims, sections, shattered
+from .experiments import EXPERIMENTS, MODULES, ExperimentRun, planned_ticks
 
 #: The report's reading order: gradients at initialization, then training, then what the
 #: trained networks are like, then the convolution variants.
@@ -26,17 +25,13 @@ ORDER = ("flow", "depth", "shattered", "training", "early", "thousand", "lesion"
 SECTIONS = {"flow": sections.flow, "depth": sections.depth, "training": sections.training,
             "lesion": sections.lesion, "variants": sections.variants,
             "separability": sections.separability, "shattered": shattered.report_section,
-            "early": early_training.report_section, "paths": short_paths.report_section,
-            "landscape": landscape.report_section, "response": block_response.report_section,
-            "thousand": thousand_layers.report_section}
+            **{name: module.report_section for name, module in MODULES.items()}}
 
 #: name -> claims(summary): the headline claims that the slow test asserts on two seeds.
 CLAIMS = {"flow": claims.flow, "depth": claims.depth, "training": claims.training,
           "lesion": claims.lesion, "variants": claims.variants,
           "separability": claims.separability, "shattered": shattered.claims,
-          "early": early_training.claims, "paths": short_paths.claims,
-          "landscape": landscape.claims, "response": block_response.claims,
-          "thousand": thousand_layers.claims}
+          **{name: module.claims for name, module in MODULES.items()}}
 
 _g, _table = sections.g, sections.table  # the names the sections had when they lived here
 

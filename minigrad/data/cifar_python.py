@@ -10,6 +10,7 @@ running a stranger's code. `RestrictedUnpickler` resolves only the three numpy n
 needs and refuses every other global before anything is called.
 """
 
+import codecs
 import io
 import pickle
 from pathlib import Path
@@ -37,7 +38,7 @@ ALLOWED_GLOBALS = {
     ("numpy", "dtype"): np.dtype,
     # Python 3 writes bytes at protocol 2 as _codecs.encode(text, "latin1"): a file re-pickled
     # from the official one can need it, and it only turns text into bytes.
-    ("_codecs", "encode"): __import__("codecs").encode,
+    ("_codecs", "encode"): codecs.encode,
 }
 
 
